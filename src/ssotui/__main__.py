@@ -1,0 +1,3 @@
+from ssotui.cli import entry
+
+entry()

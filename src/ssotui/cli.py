@@ -1,0 +1,138 @@
+"""Command-line entry point: the TUI and the scriptable subcommands.
+
+The argument surface is a contract (see README "Command line"); handlers live in
+`ssotui.commands.<name>` and are imported lazily so `ssotui` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from ssotui import __version__
+from ssotui.core.errors import SsotuiError
+
+FORMATS = ["env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process"]
+
+# subcommand -> "module:function"; the function takes the parsed Namespace, returns an exit code
+HANDLERS = {
+    None: "ssotui.commands.tui:run",
+    "login": "ssotui.commands.login:run_login",
+    "logout": "ssotui.commands.login:run_logout",
+    "list": "ssotui.commands.listing:run",
+    "creds": "ssotui.commands.actions:run_creds",
+    "profile": "ssotui.commands.actions:run_profile",
+    "emulator": "ssotui.commands.emulator:run",
+}
+
+
+def _session_opt(p: argparse.ArgumentParser, top: bool = False) -> None:
+    # SUPPRESS on subcommands so a top-level `--sso-session X` is not reset to None
+    p.add_argument(
+        "--sso-session", metavar="NAME", help="the sso-session to use",
+        default=None if top else argparse.SUPPRESS,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ssotui",
+        description="Pick AWS IAM Identity Center accounts and roles from the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"ssotui {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    _session_opt(parser, top=True)
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="run against the built-in emulator with a sample org and throwaway files",
+    )
+    parser.add_argument(
+        "--print-env", action="store_true",
+        help="on Enter, exit printing the role's exports on stdout (for eval)",
+    )
+    parser.add_argument("--format", choices=FORMATS, help="export format for --print-env")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("login", help="sign in to an sso-session")
+    _session_opt(p)
+    p.add_argument("--device-code", action="store_true", help="use the device-code flow")
+    p.add_argument("--no-browser", action="store_true", help="print the URL, do not open a browser")
+    p.add_argument("--start-url", help="start URL for a new sso-session")
+    p.add_argument("--region", help="region for a new sso-session")
+
+    p = sub.add_parser("logout", help="sign out of an sso-session")
+    _session_opt(p)
+
+    p = sub.add_parser("list", help="list accounts and roles")
+    _session_opt(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--refresh", action="store_true", help="ignore the cache and list again")
+
+    p = sub.add_parser("creds", help="get role credentials")
+    p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
+    p.add_argument("role", metavar="ROLE", help="role name")
+    _session_opt(p)
+    p.add_argument("--format", choices=FORMATS, default=None, help="output format (default env)")
+    p.add_argument("--copy", action="store_true", help="put the output on the clipboard")
+    p.add_argument(
+        "--write-credentials", nargs="?", const="", default=None, metavar="SECTION",
+        help="write a section in the shared credentials file",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite a conflicting section")
+
+    p = sub.add_parser("profile", help="write a [profile] block into the AWS config")
+    p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
+    p.add_argument("role", metavar="ROLE", help="role name")
+    _session_opt(p)
+    p.add_argument("--name", help="profile name (default from the name template)")
+    p.add_argument("--region", help="default region for the profile")
+    p.add_argument("--output", help="default output format for the profile")
+    p.add_argument("--force", action="store_true", help="replace a different block of that name")
+    p.add_argument("--dry-run", action="store_true", help="print a diff, write nothing")
+
+    p = sub.add_parser("emulator", help="run a local IAM Identity Center emulator")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--accounts", type=int, default=40)
+    p.add_argument("--roles-per-account", type=int, default=3)
+    p.add_argument("--latency-ms", type=float, default=0.0)
+    p.add_argument("--tps", type=float, default=None, help="portal requests/s before 429")
+    p.add_argument("--fault-rate", type=float, default=0.0)
+    p.add_argument("--approve", choices=["auto", "manual"], default="auto")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--token-ttl", type=int, default=8 * 3600, help="access token seconds")
+    return parser
+
+
+def _resolve(spec: str):  # type: ignore[no-untyped-def]
+    module, func = spec.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    # `ssotui --sso-session X list` and `ssotui list --sso-session X` both work.
+    args.sso_session = getattr(args, "sso_session", None)
+    debug = args.debug or bool(os.environ.get("SSOTUI_DEBUG"))
+    try:
+        return int(_resolve(HANDLERS[args.command])(args) or 0)
+    except SsotuiError as exc:
+        if debug:
+            raise
+        print(f"ssotui: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("ssotui: interrupted", file=sys.stderr)
+        return 130
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

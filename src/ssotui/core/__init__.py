@@ -1,0 +1,1 @@
+"""The domain core. Never imports Textual (a test enforces it)."""

@@ -1,0 +1,1 @@
+"""Textual UI: screens, widgets, styles. Calls core from thread workers."""
