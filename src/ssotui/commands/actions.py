@@ -1,0 +1,253 @@
+"""`ssotui creds` and `ssotui profile`.
+
+creds: stdout gets the chosen format (so `eval "$(ssotui creds ...)"` and
+`credential_process = ssotui creds ... --format process` work) unless the output
+went to the clipboard (`--copy`) or the credentials file (`--write-credentials`);
+notes go to stderr. An account given by id needs no listing call.
+
+profile: stdout gets the profile name (`aws --profile "$(ssotui profile ...)"`),
+stderr says what happened; `--dry-run` prints a unified diff instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from ssotui.core import awsconfig, clipboard, credfile, exports, files, names
+from ssotui.core.errors import NeedsLogin, RuntimeFailure, SsotuiError, UsageError
+from ssotui.core.models import SsoSession, Token
+from ssotui.core.prefs import Prefs, load_prefs
+
+OUTPUTS = ("json", "yaml", "yaml-stream", "text", "table")
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+def _note(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Target:
+    session: SsoSession
+    clients: Any
+    token: Token
+    account_id: str
+    account_name: str | None
+    role: str
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
+    close += [c for c in choices if c.lower() == word.lower() and c not in close]
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def _signed_in(args: argparse.Namespace) -> tuple[SsoSession, Any, Token]:
+    from ssotui.core.clients import make_clients
+    from ssotui.core.sessions import resolve_session
+    from ssotui.core.tokens import ensure_token
+
+    session = resolve_session(getattr(args, "sso_session", None))
+    clients = make_clients(session)
+    return session, clients, ensure_token(session, clients)
+
+
+def _resolve_account(session: SsoSession, clients: Any, token: Token, account: str) -> tuple[str, str | None]:
+    """(account id, account name if known). ACCOUNT is an id or an exact name."""
+    if _ACCOUNT_ID.fullmatch(account):
+        return account, None
+    from ssotui.core.directory import list_accounts
+
+    accounts = list_accounts(clients.sso, token.access_token)
+    hits = [a for a in accounts if a.account_name == account]
+    if len(hits) == 1:
+        return hits[0].account_id, hits[0].account_name
+    if len(hits) > 1:
+        ids = ", ".join(a.account_id for a in hits)
+        raise UsageError(f"several accounts are named {account!r} ({ids}); give the account id")
+    raise UsageError(
+        f"no account {account!r} for sso-session {session.name}"
+        + _suggest(account, sorted(a.account_name for a in accounts))
+    )
+
+
+def _account_name(session: SsoSession, clients: Any, token: Token, account_id: str) -> str:
+    from ssotui.core import dircache
+    from ssotui.core.directory import list_accounts
+
+    try:
+        cached = dircache.load(session)
+    except dircache.CacheCorrupt:
+        cached = None
+    pool = list(cached.accounts) if cached is not None else []
+    for acct in pool:
+        if acct.account_id == account_id:
+            return acct.account_name
+    for acct in list_accounts(clients.sso, token.access_token):
+        if acct.account_id == account_id:
+            return acct.account_name
+    raise UsageError(f"no account {account_id} for sso-session {session.name}")
+
+
+def _roles_in(t: Target) -> list[str]:
+    """The role names the sign-in can use in the account; [] for an unknown account."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    roles: list[str] = []
+    kwargs: dict[str, Any] = {"accessToken": t.token.access_token, "accountId": t.account_id,
+                              "maxResults": 100}
+    while True:
+        try:
+            page = t.clients.sso.list_account_roles(**kwargs)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in ("ResourceNotFoundException", "ForbiddenException"):
+                return []
+            if code == "UnauthorizedException":
+                raise NeedsLogin(f"sso-session {t.session.name}: signed out or expired; "
+                                 f"run `ssotui login --sso-session {t.session.name}`") from None
+            raise RuntimeFailure(f"ListAccountRoles for {t.account_id} failed: {code}") from None
+        except BotoCoreError as exc:
+            raise RuntimeFailure(f"cannot list roles of {t.account_id}: {exc}") from None
+        roles += [r["roleName"] for r in page.get("roleList", [])]
+        if not page.get("nextToken"):
+            return sorted(roles)
+        kwargs["nextToken"] = page["nextToken"]
+
+
+def _check_role(t: Target) -> None:
+    roles = _roles_in(t)
+    if t.role in roles:
+        return
+    if not roles:
+        raise UsageError(
+            f"no account {t.account_id} (or no role in it) for sso-session {t.session.name}"
+        )
+    raise UsageError(f"no role {t.role!r} in account {t.account_id}" + _suggest(t.role, roles))
+
+
+def _target(args: argparse.Namespace) -> Target:
+    session, clients, token = _signed_in(args)
+    account_id, account_name = _resolve_account(session, clients, token, args.account)
+    return Target(session, clients, token, account_id, account_name, args.role)
+
+
+def _default_name(t: Target, prefs: Prefs) -> str:
+    account_name = t.account_name
+    if "{account_name" in prefs.name_template and account_name is None:
+        account_name = _account_name(t.session, t.clients, t.token, t.account_id)
+    return names.render(prefs.name_template, account_name=account_name or t.account_id,
+                        account_id=t.account_id, role_name=t.role, session=t.session.name)
+
+
+# --- creds -----------------------------------------------------------------------
+
+
+def run_creds(args: argparse.Namespace) -> int:
+    from ssotui.core.rolecreds import get_role_credentials
+
+    prefs = load_prefs()
+    fmt = args.format or prefs.default_format
+    section = args.write_credentials
+    if section:  # check the cheap things before any network call
+        names.check_name(section, "section name")
+    t = _target(args)
+    try:
+        creds = get_role_credentials(t.clients, t.token, t.account_id, t.role)
+    except UsageError:
+        _check_role(t)  # a better message, with suggestions
+        raise
+    text = exports.render(creds, fmt)
+    if section is not None:
+        section = section or _default_name(t, prefs)
+        where = credfile.save_credentials(
+            section, creds, note=f"{t.account_id}/{t.role}", force=args.force
+        )
+        _note(f"wrote [{section}] to {where} (expires {exports.expiration_iso(creds)})")
+    if args.copy:
+        backend = clipboard.copy(text)
+        _note(f"copied {t.account_id}/{t.role} as {exports.DESCRIPTIONS[fmt]} ({backend})")
+        if prefs.autoclear_seconds > 0:
+            clipboard.schedule_clear(text, prefs.autoclear_seconds)
+            _note(f"the clipboard will be cleared in {prefs.autoclear_seconds}s")
+    if not args.copy and section is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return 0
+
+
+# --- profile ---------------------------------------------------------------------
+
+
+def profile_values(session: SsoSession, account_id: str, role: str, region: str | None,
+                   output: str | None) -> dict[str, str]:
+    """The keys of a profile block, in the order the AWS CLI writes them."""
+    if session.is_legacy:
+        values = {"sso_start_url": session.start_url, "sso_region": session.region}
+    else:
+        values = {"sso_session": session.name}
+    values["sso_account_id"] = account_id
+    values["sso_role_name"] = role
+    if region:
+        values["region"] = region
+    if output:
+        values["output"] = output
+    return values
+
+
+def plan_profile(old: str | None, session: SsoSession, name: str, values: dict[str, str],
+                 *, force: bool, path: Any) -> str:
+    """The config text with the profile (and, when missing, its sso-session block)."""
+    text = old
+    if not session.is_legacy and awsconfig.parse(old, path).find("sso-session", session.name) is None:
+        text = awsconfig.upsert_sso_session(old, session, path=path)
+    return awsconfig.upsert_profile(text, name, values, force=force, path=path)
+
+
+def _credential_sections() -> list[str]:
+    try:
+        return credfile.section_names()
+    except SsotuiError:  # only for a warning: a broken credentials file is not our business here
+        return []
+
+
+def run_profile(args: argparse.Namespace) -> int:
+    prefs = load_prefs()
+    if args.name is not None:
+        names.check_name(args.name)
+    if args.output is not None and args.output not in OUTPUTS:
+        raise UsageError(f"--output {args.output!r} is not one of {', '.join(OUTPUTS)}")
+    if args.region is not None:
+        from ssotui.core.sessions import validate_region
+
+        validate_region(args.region)
+    path = awsconfig.config_path()
+    awsconfig.read(path)  # a malformed config fails before any network call
+    t = _target(args)
+    _check_role(t)
+    name = args.name or _default_name(t, prefs)
+    region = args.region or prefs.default_region or t.session.region
+    values = profile_values(t.session, t.account_id, t.role, region, args.output)
+    if name in _credential_sections():
+        _note(
+            f"warning: [{name}] also exists in {credfile.credentials_path()}; its static keys "
+            "are ignored for an SSO profile of the same name — consider removing that section"
+        )
+    if args.dry_run:
+        old = files.read_text(path)
+        new = plan_profile(old, t.session, name, values, force=args.force, path=path)
+        diff = awsconfig.unified_diff(old, new, path)
+        sys.stdout.write(diff if diff else "")
+        _note("no change" if not diff else "dry run: nothing written")
+        return 0
+    changed = files.update(
+        path, lambda old: plan_profile(old, t.session, name, values, force=args.force, path=path)
+    )
+    _note(f"{'wrote' if changed else 'unchanged:'} [{awsconfig.profile_header(name)}] in {path}")
+    print(name)
+    return 0

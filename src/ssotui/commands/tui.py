@@ -1,0 +1,114 @@
+"""`ssotui` with no subcommand: the full-screen picker, `--demo` and `--print-env`.
+
+The UI draws on stderr (Textual's Linux driver writes to `sys.__stderr__`) and reads
+the keyboard from stdin, so with `--print-env` stdout carries only the exports:
+`eval "$(ssotui --print-env)"` works from any POSIX shell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+DEMO_SESSION = "demo"
+DEMO_ACCOUNTS = 60
+
+
+def headless_browser(url: str) -> bool:
+    """Play the user's browser against the emulator: follow /authorize to the loopback
+    callback (auto-approve), on a thread so the sign-in screen shows its progress."""
+
+    def visit() -> None:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 - local emulator
+                resp.read()
+        except Exception:  # noqa: BLE001 - the flow reports the failure itself
+            pass
+
+    threading.Thread(target=visit, daemon=True, name="ssotui-demo-browser").start()
+    return True
+
+
+@contextmanager
+def demo_environment(base: Path | None = None, accounts: int = DEMO_ACCOUNTS,
+                     seed: int = 22) -> Iterator[dict[str, str]]:
+    """An emulator and throwaway HOME/AWS files; the user's ~/.aws is never touched."""
+    from ssotui.emulator import DEFAULT_START_URL, Emulator
+
+    root = base or Path(tempfile.mkdtemp(prefix="ssotui-demo-"))
+    home = root / "home"
+    (home / ".aws").mkdir(parents=True, exist_ok=True)
+    paths = {
+        "HOME": str(home),
+        "AWS_CONFIG_FILE": str(home / ".aws" / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
+        "SSOTUI_CACHE_DIR": str(root / "cache"),
+        "XDG_CONFIG_HOME": str(root / "xdg-config"),
+        "XDG_CACHE_HOME": str(root / "xdg-cache"),
+    }
+    saved = {k: os.environ.get(k) for k in
+             [*paths, "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_PROFILE"]}
+    emu = Emulator(accounts=accounts, roles_per_account=3, seed=seed, approve="auto")
+    url = emu.start()
+    try:
+        os.environ.update(paths)
+        os.environ["AWS_ENDPOINT_URL_SSO"] = url
+        os.environ["AWS_ENDPOINT_URL_SSO_OIDC"] = url
+        os.environ.pop("AWS_PROFILE", None)
+        config = Path(paths["AWS_CONFIG_FILE"])
+        if not config.exists():
+            config.write_text(
+                f"[sso-session {DEMO_SESSION}]\n"
+                f"sso_start_url = {DEFAULT_START_URL}\n"
+                "sso_region = us-east-1\n"
+                "sso_registration_scopes = sso:account:access\n"
+            )
+        yield {**paths, "root": str(root), "url": url}
+    finally:
+        emu.stop()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _run_app(args: argparse.Namespace, demo: bool) -> Any:
+    from ssotui.tui.app import SsotuiApp
+
+    app = SsotuiApp(
+        session_name=getattr(args, "sso_session", None) or (DEMO_SESSION if demo else None),
+        print_env=bool(getattr(args, "print_env", False)),
+        fmt=getattr(args, "format", None),
+        open_browser=headless_browser if demo else None,
+    )
+    result = app.run()
+    return result, app.return_code
+
+
+def run(args: argparse.Namespace) -> int:
+    print_env = bool(getattr(args, "print_env", False))
+    if getattr(args, "demo", False):
+        with demo_environment() as env:
+            result, code = _run_app(args, demo=True)
+        print(f"ssotui demo: throwaway files kept in {env['root']} "
+              f"(config {env['AWS_CONFIG_FILE']}, credentials "
+              f"{env['AWS_SHARED_CREDENTIALS_FILE']}); your ~/.aws was not touched",
+              file=sys.stderr)
+    else:
+        result, code = _run_app(args, demo=False)
+    if print_env:
+        if not result:
+            print("ssotui: nothing chosen", file=sys.stderr)
+            return 1
+        sys.stdout.write(result)
+        sys.stdout.flush()
+    return int(code or 0)

@@ -1,0 +1,180 @@
+"""The per-sso-session cache of accounts and roles (stale-while-revalidate).
+
+One compact JSON file per sso-session in `SSOTUI_CACHE_DIR` (else the platformdirs
+user cache dir), mode 0600, written atomically. It holds the start URL (a cache
+made for another start URL is ignored) and when it was saved. Loading is one
+`json.loads` of arrays, so a 5,000-account org loads in milliseconds. This module
+imports neither botocore nor the loader: `ssotui list` prints from it before
+paying for those imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ssotui.core.models import Account, SsoSession
+
+VERSION = 1
+
+
+class CacheCorrupt(Exception):
+    """The cache file exists but cannot be used; the message says why (no secrets)."""
+
+
+@dataclass(frozen=True)
+class CachedDirectory:
+    start_url: str
+    saved_at: datetime
+    accounts: tuple[Account, ...]
+    roles: dict[str, tuple[str, ...]] = field(hash=False)  # account id -> sorted role names
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """What a refresh found compared with the cache."""
+
+    accounts_added: tuple[Account, ...] = ()
+    accounts_removed: tuple[Account, ...] = ()
+    roles_added: tuple[tuple[str, str], ...] = ()  # (account id, role name)
+    roles_removed: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.accounts_added or self.accounts_removed or self.roles_added or self.roles_removed
+        )
+
+    def summary(self) -> str:
+        """One line, e.g. "2 accounts added, 1 role removed" or "no changes"."""
+        parts = []
+        for n, what in (
+            (len(self.accounts_added), "account{} added"),
+            (len(self.accounts_removed), "account{} removed"),
+            (len(self.roles_added), "role{} added"),
+            (len(self.roles_removed), "role{} removed"),
+        ):
+            if n:
+                parts.append(f"{n} " + what.format("" if n == 1 else "s"))
+        return ", ".join(parts) or "no changes"
+
+
+def compare(
+    old: CachedDirectory,
+    accounts: list[Account] | tuple[Account, ...],
+    roles: dict[str, tuple[str, ...]],
+) -> ChangeReport:
+    """Differences between the cached org and a fresh one. Accounts missing from
+    `roles` (failed this time) are not compared role by role."""
+    old_ids = {a.account_id: a for a in old.accounts}
+    new_ids = {a.account_id: a for a in accounts}
+    roles_added: list[tuple[str, str]] = []
+    roles_removed: list[tuple[str, str]] = []
+    for acct_id in new_ids.keys() & old_ids.keys():
+        if acct_id not in roles or acct_id not in old.roles:
+            continue
+        before, after = set(old.roles[acct_id]), set(roles[acct_id])
+        roles_added += [(acct_id, r) for r in after - before]
+        roles_removed += [(acct_id, r) for r in before - after]
+    return ChangeReport(
+        accounts_added=tuple(a for i, a in new_ids.items() if i not in old_ids),
+        accounts_removed=tuple(a for i, a in old_ids.items() if i not in new_ids),
+        roles_added=tuple(sorted(roles_added)),
+        roles_removed=tuple(sorted(roles_removed)),
+    )
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("SSOTUI_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # only when needed: keeps `ssotui list` startup lean
+
+    return Path(platformdirs.user_cache_dir("ssotui"))
+
+
+def cache_path(session: SsoSession) -> Path:
+    """`<cache dir>/directory-<readable name>-<hash>.json`; the hash keeps names with
+    odd characters (and legacy sessions keyed by URL) apart."""
+    key = session.cache_key
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", session.name)[:40] or "session"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    return cache_dir() / f"directory-{slug}-{digest}.json"
+
+
+def load(session: SsoSession) -> CachedDirectory | None:
+    """The cached org, None when there is no cache; raises CacheCorrupt when the
+    file cannot be used (the caller warns and carries on without it)."""
+    path = cache_path(session)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CacheCorrupt(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        doc = json.loads(raw)
+        if doc.get("version") != VERSION:
+            raise CacheCorrupt(f"{path}: unknown cache version, ignoring it")
+        start_url = str(doc["startUrl"])
+        saved_at = datetime.fromisoformat(doc["savedAt"])
+        accounts: list[Account] = []
+        roles: dict[str, tuple[str, ...]] = {}
+        for acct_id, name, email, acct_roles in doc["accounts"]:
+            accounts.append(Account(str(acct_id), str(name), str(email)))
+            if acct_roles is not None:
+                roles[str(acct_id)] = tuple(str(r) for r in acct_roles)
+    except CacheCorrupt:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CacheCorrupt(f"{path} is corrupt ({type(exc).__name__}); ignoring it") from None
+    if start_url != session.start_url:
+        raise CacheCorrupt(f"{path} was made for another start URL; ignoring it")
+    return CachedDirectory(start_url, saved_at, tuple(accounts), roles)
+
+
+def save(
+    session: SsoSession,
+    accounts: list[Account] | tuple[Account, ...],
+    roles: dict[str, tuple[str, ...]],
+) -> Path:
+    """Write the org atomically, mode 0600. Accounts without known roles get null."""
+    doc = {
+        "version": VERSION,
+        "session": session.name,
+        "startUrl": session.start_url,
+        "region": session.region,
+        "savedAt": datetime.now(UTC).isoformat(timespec="seconds"),
+        "accounts": [
+            [a.account_id, a.account_name, a.email_address,
+             list(roles[a.account_id]) if a.account_id in roles else None]
+            for a in accounts
+        ],
+    }
+    data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+    path = cache_path(session)
+    _atomic_write(path, data)
+    return path
+
+
+def _atomic_write(path: Path, data: str) -> None:
+    try:
+        from ssotui.core.files import atomic_write
+    except ImportError:  # B's module missing: a minimal private equivalent
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data, mode=0o600)
+    os.chmod(path, 0o600)  # atomic_write keeps an existing file's mode; ours is always 0600

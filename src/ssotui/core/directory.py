@@ -1,0 +1,666 @@
+"""Accounts and roles of an sso-session: simple calls, and a streaming loader.
+
+Simple, blocking (CLI helpers, other modules):
+
+    list_accounts(sso, access_token) -> list[Account]           # every page, max_result=100
+    list_roles(sso, access_token, account_id) -> list[str]      # every page, sorted
+
+Both retry throttling (429), 5xx and connection errors with backoff, raise
+`NeedsLogin` on 401 and `RuntimeFailure` on anything else. `sso` is a botocore
+"sso" client (`Clients.sso` or, better, `Clients.listing`).
+
+Streaming (the TUI and `ssotui list`):
+
+    loader = DirectoryLoader(sso, token_provider, on_event, session=sso_session)
+    loader.start(refresh=False)      # returns at once; events arrive on worker threads
+    loader.prioritize(account_id)    # jump that account's roles ahead of the prefetch
+    loader.cancel()                  # stop soon; a Finished(cancelled=True) follows
+    loader.wait(timeout=None) -> Finished | None
+
+    load_all(sso, token_provider, session=None, refresh=True, on_event=None) -> Finished
+
+`on_event(event)` is called from background threads, one event at a time (never
+concurrently); keep it quick (post a Textual message, update a counter). Events
+are frozen dataclasses defined below:
+
+    CachedOrg(accounts, roles, saved_at)   warm start: the cached org, before any call
+    CacheWarning(message)                  cache unreadable/corrupt: ignored, listing goes on
+    AccountsPage(accounts, complete)       a ListAccounts page (accounts new on this run)
+    RolesLoaded(account_id, roles, prioritized)   an account's full role list
+    AccountFailed(account_id, reason)      that account gave up after retries; others go on
+    Progress(done, total, total_final, requests, rps, throttled, failed, rate)
+    LoginRequired(message)                 401: listing stopped; run `ssotui login`
+    Finished(accounts, roles, failed, changes, cancelled, login_required)
+                                           last event; `changes` is a ChangeReport vs
+                                           the cache (None when there was no cache)
+
+`token_provider()` returns the current access token; it is asked again after a
+401 so a refreshed token is picked up (e.g. `lambda: ensure_token(s, c).access_token`).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from ssotui.core import dircache
+from ssotui.core.dircache import CachedDirectory, ChangeReport
+from ssotui.core.errors import NeedsLogin, RuntimeFailure
+from ssotui.core.models import Account, SsoSession
+from ssotui.core.ratelimit import Pacer, Scheduler
+
+PAGE_SIZE = 100  # the portal's maximum max_result
+LOGIN_HINT = "the sso-session needs a new sign-in: run `ssotui login`"
+
+# classify() verdicts
+AUTH = "auth"
+THROTTLE = "throttle"
+RETRY = "retry"
+FATAL = "fatal"
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+def classify(exc: BaseException) -> str:
+    """What to do about a failed portal call: AUTH, THROTTLE, RETRY or FATAL."""
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        code = str(err.get("Code", ""))
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        if status == 401 or code == "UnauthorizedException":
+            return AUTH
+        if status == 429 or code in ("TooManyRequestsException", "ThrottlingException"):
+            return THROTTLE
+        if status >= 500 or code in ("InternalServerException", "ServiceUnavailableException"):
+            return RETRY
+        return FATAL
+    if isinstance(exc, BotoConnectionError | HTTPClientError):
+        return RETRY
+    if isinstance(exc, BotoCoreError | OSError):
+        return RETRY
+    return FATAL
+
+
+def describe(exc: BaseException) -> str:
+    """One line about a failure, without secrets (botocore messages carry none)."""
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        msg = str(err.get("Message") or "").strip()
+        return f"{err.get('Code', 'Error')} (HTTP {status})" + (f": {msg}" if msg else "")
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _with_retries(call: Callable[[], T], attempts: int = 8) -> T:
+    """Run one portal call, retrying throttling, 5xx and connection errors."""
+    for attempt in range(attempts):
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - classified below
+            verdict = classify(exc)
+            if verdict == AUTH:
+                raise NeedsLogin(LOGIN_HINT) from None
+            if verdict == FATAL or attempt == attempts - 1:
+                raise RuntimeFailure(f"portal call failed: {describe(exc)}") from None
+            time.sleep(min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def parse_accounts(page: dict[str, Any]) -> list[Account]:
+    return [
+        Account(
+            account_id=str(a["accountId"]),
+            account_name=str(a.get("accountName") or ""),
+            email_address=str(a.get("emailAddress") or ""),
+        )
+        for a in page.get("accountList") or []
+    ]
+
+
+def parse_roles(page: dict[str, Any]) -> list[str]:
+    return [str(r["roleName"]) for r in page.get("roleList") or []]
+
+
+def list_accounts(sso: Any, access_token: str) -> list[Account]:
+    """Every account the token can reach, in the portal's order."""
+    accounts: list[Account] = []
+    next_token: str | None = None
+    while True:
+        kwargs: dict[str, Any] = {"accessToken": access_token, "maxResults": PAGE_SIZE}
+        if next_token:
+            kwargs["nextToken"] = next_token
+        page = _with_retries(partial(sso.list_accounts, **kwargs))
+        accounts.extend(parse_accounts(page))
+        next_token = page.get("nextToken")
+        if not next_token:
+            return accounts
+
+
+def list_roles(sso: Any, access_token: str, account_id: str) -> list[str]:
+    """The role names the token can use in one account, sorted."""
+    roles: list[str] = []
+    next_token: str | None = None
+    while True:
+        kwargs: dict[str, Any] = {
+            "accessToken": access_token, "accountId": account_id, "maxResults": PAGE_SIZE,
+        }
+        if next_token:
+            kwargs["nextToken"] = next_token
+        page = _with_retries(partial(sso.list_account_roles, **kwargs))
+        roles.extend(parse_roles(page))
+        next_token = page.get("nextToken")
+        if not next_token:
+            return sorted(roles)
+
+
+# ---- streaming loader ----------------------------------------------------------
+
+PRIORITY_USER = 0  # the account the user is looking at
+PRIORITY_PAGES = 1  # ListAccounts pages: every account visible as early as possible
+PRIORITY_BACKGROUND = 2  # role prefetch, in the order accounts arrived
+MAX_THROTTLED_ATTEMPTS = 20  # 429s: the pacer slows down, so keep trying
+MAX_FAILED_ATTEMPTS = 6  # 5xx / connection errors
+PROGRESS_EVERY = 0.1  # seconds between Progress events
+
+
+@dataclass(frozen=True)
+class CachedOrg:
+    accounts: tuple[Account, ...]
+    roles: dict[str, tuple[str, ...]] = field(hash=False)
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class CacheWarning:
+    message: str
+
+
+@dataclass(frozen=True)
+class AccountsPage:
+    accounts: tuple[Account, ...]
+    complete: bool  # True on the last page
+
+
+@dataclass(frozen=True)
+class RolesLoaded:
+    account_id: str
+    roles: tuple[str, ...]  # sorted
+    prioritized: bool = False
+
+
+@dataclass(frozen=True)
+class AccountFailed:
+    account_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int  # accounts whose roles are known or failed
+    total: int  # accounts known so far
+    total_final: bool  # all ListAccounts pages are in
+    requests: int  # HTTP requests sent, retries included
+    rps: float  # requests/s over the last few seconds
+    throttled: int  # 429 answers so far
+    failed: int  # accounts failed
+    rate: float  # the pacer's current target rate
+
+
+@dataclass(frozen=True)
+class LoginRequired:
+    message: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    accounts: tuple[Account, ...]
+    roles: dict[str, tuple[str, ...]] = field(hash=False)
+    failed: dict[str, str] = field(hash=False)  # account id -> reason
+    changes: ChangeReport | None = None
+    cancelled: bool = False
+    login_required: bool = False
+    error: str | None = None  # listing accounts itself failed
+    elapsed: float = 0.0
+    requests: int = 0
+    throttled: int = 0
+
+
+Event = (
+    CachedOrg | CacheWarning | AccountsPage | RolesLoaded | AccountFailed | Progress
+    | LoginRequired | Finished
+)
+
+
+class DirectoryLoader:
+    """Streams one sso-session's accounts and roles; see the module docstring."""
+
+    def __init__(
+        self,
+        sso: Any,
+        token_provider: Callable[[], str],
+        on_event: Callable[[Event], None] | None = None,
+        *,
+        session: SsoSession | None = None,
+        rate: float = 20.0,
+        workers: int = 32,
+        pacer: Pacer | None = None,
+    ) -> None:
+        self._sso = sso
+        self._token_provider = token_provider
+        self._on_event = on_event
+        self._session = session
+        self.pacer = pacer or Pacer(rate)
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._auth_lock = threading.Lock()
+        self._emit_lock = threading.RLock()
+        self._scheduler: Scheduler | None = None
+        self._token: str | None = None
+        self._cache: CachedDirectory | None = None
+        self._accounts: dict[str, Account] = {}
+        self._roles: dict[str, tuple[str, ...]] = {}
+        self._failed: dict[str, str] = {}
+        self._resolved: set[str] = set()  # listed accounts with roles or failed
+        self._pending: set[str] = set()  # roles job queued or running
+        self._wanted: set[str] = set()  # prioritized by the consumer
+        self._pages_done = False
+        self._finished = False
+        self._stopping = False
+        self._silenced = False
+        self._final: Finished | None = None
+        self._done = threading.Event()
+        self._requests = 0
+        self._throttled = 0
+        self._sent: deque[float] = deque()
+        self._started = 0.0
+        self._last_progress = 0.0
+
+    # ---- public API -------------------------------------------------------------
+    def start(self, refresh: bool = False) -> DirectoryLoader:
+        """Begin listing. Unless `refresh`, a cached org is emitted first (CachedOrg)."""
+        if self._scheduler is not None:
+            raise RuntimeError("DirectoryLoader.start() called twice")
+        self._started = time.monotonic()
+        if self._session is not None:
+            try:
+                self._cache = dircache.load(self._session)
+            except dircache.CacheCorrupt as exc:
+                log.warning("%s", exc)
+                self._emit(CacheWarning(str(exc)))
+            if self._cache is not None and not refresh:
+                self._emit(CachedOrg(self._cache.accounts, self._cache.roles, self._cache.saved_at))
+        self._scheduler = Scheduler(self.pacer, self._workers)
+        self._submit_accounts(None, 0)
+        return self
+
+    def prioritize(self, account_id: str) -> None:
+        """Fetch this account's roles next; a RolesLoaded(prioritized=True) follows
+        (at once when this run already has them)."""
+        with self._lock:
+            if self._stopping or self._scheduler is None:
+                return
+            self._wanted.add(account_id)
+            known = self._roles.get(account_id)
+            pending = account_id in self._pending
+            if known is None and not pending:
+                self._pending.add(account_id)
+        if known is not None:
+            self._emit(RolesLoaded(account_id, known, prioritized=True))
+        elif not pending:
+            self._submit_roles(account_id, None, 0, ())
+        else:  # queued: move it up; running: its next page or retry goes first anyway
+            self._scheduler.bump(("roles", account_id), PRIORITY_USER)
+
+    def cancel(self) -> None:
+        """Stop listing; a Finished(cancelled=True) is emitted unless already finished."""
+        with self._lock:
+            already = self._finished or self._stopping
+            self._stopping = True
+        if self._scheduler is not None:
+            self._scheduler.close()
+        if not already:
+            self._finish(cancelled=True)
+
+    def close(self) -> None:
+        """Release the worker threads (after Finished; prioritize() stops working)."""
+        with self._lock:
+            self._stopping = True
+        if self._scheduler is not None:
+            self._scheduler.close()
+
+    def wait(self, timeout: float | None = None) -> Finished | None:
+        self._done.wait(timeout)
+        return self._final
+
+    def progress(self) -> Progress:
+        now = time.monotonic()
+        with self._lock:
+            while self._sent and self._sent[0] < now - 3.0:
+                self._sent.popleft()
+            window = min(3.0, now - self._started)
+            return Progress(
+                done=len(self._resolved), total=len(self._accounts),
+                total_final=self._pages_done, requests=self._requests,
+                rps=len(self._sent) / window if window > 0.5 else 0.0,
+                throttled=self._throttled, failed=len(self._failed), rate=self.pacer.rate,
+            )
+
+    # ---- jobs ---------------------------------------------------------------------
+    def _submit_accounts(self, next_token: str | None, attempt: int, delay: float = 0.0) -> None:
+        assert self._scheduler is not None
+        self._scheduler.submit(
+            partial(self._fetch_accounts, next_token, attempt), PRIORITY_PAGES,
+            key=("accounts",), delay=delay,
+        )
+
+    def _submit_roles(
+        self, account_id: str, next_token: str | None, attempt: int, got: tuple[str, ...],
+        delay: float = 0.0, order: int | None = None,
+    ) -> None:
+        assert self._scheduler is not None
+        if order is None:
+            order = self._scheduler.next_order()
+        priority = PRIORITY_USER if account_id in self._wanted else PRIORITY_BACKGROUND
+        self._scheduler.submit(
+            partial(self._fetch_roles, account_id, next_token, attempt, got, order),
+            priority, key=("roles", account_id), delay=delay, order=order,
+        )
+
+    def _fetch_accounts(self, next_token: str | None, attempt: int) -> None:
+        token = self._current_token()
+        if token is None:
+            return
+        kwargs: dict[str, Any] = {"accessToken": token, "maxResults": PAGE_SIZE}
+        if next_token:
+            kwargs["nextToken"] = next_token
+        sent = self._note_request()
+        try:
+            page = self._sso.list_accounts(**kwargs)
+        except Exception as exc:  # noqa: BLE001 - classified in _after_error
+            self._after_error(
+                exc, sent, token, attempt,
+                retry=lambda a, d: self._submit_accounts(next_token, a, d),
+                give_up=self._accounts_failed,
+            )
+            return
+        self.pacer.on_success()
+        more = page.get("nextToken")
+        new: list[Account] = []
+        queue_roles: list[str] = []
+        with self._lock:
+            if self._stopping:
+                return
+            for acct in parse_accounts(page):
+                if acct.account_id in self._accounts:
+                    continue
+                self._accounts[acct.account_id] = acct
+                new.append(acct)
+                if acct.account_id in self._roles or acct.account_id in self._failed:
+                    self._resolved.add(acct.account_id)
+                elif acct.account_id not in self._pending:
+                    self._pending.add(acct.account_id)
+                    queue_roles.append(acct.account_id)
+            self._pages_done = not more
+        if more:
+            self._submit_accounts(more, 0)
+        for acct_id in queue_roles:
+            self._submit_roles(acct_id, None, 0, ())
+        self._emit(AccountsPage(tuple(new), complete=not more))
+        self._progress(force=not more)
+        self._maybe_finish()
+
+    def _fetch_roles(
+        self, account_id: str, next_token: str | None, attempt: int, got: tuple[str, ...],
+        order: int,
+    ) -> None:
+        token = self._current_token()
+        if token is None:
+            return
+        kwargs: dict[str, Any] = {
+            "accessToken": token, "accountId": account_id, "maxResults": PAGE_SIZE,
+        }
+        if next_token:
+            kwargs["nextToken"] = next_token
+        sent = self._note_request()
+        try:
+            page = self._sso.list_account_roles(**kwargs)
+        except Exception as exc:  # noqa: BLE001 - classified in _after_error
+            self._after_error(
+                exc, sent, token, attempt,
+                retry=lambda a, d: self._submit_roles(account_id, next_token, a, got, d, order),
+                give_up=lambda reason: self._account_failed(account_id, reason),
+            )
+            return
+        self.pacer.on_success()
+        got = got + tuple(parse_roles(page))
+        if page.get("nextToken"):
+            self._submit_roles(account_id, page["nextToken"], 0, got, order=order)
+            self._progress()
+            return
+        roles = tuple(sorted(got))
+        with self._lock:
+            if self._stopping:
+                return
+            self._roles[account_id] = roles
+            self._failed.pop(account_id, None)
+            self._pending.discard(account_id)
+            if account_id in self._accounts:
+                self._resolved.add(account_id)
+            prioritized = account_id in self._wanted
+        self._emit(RolesLoaded(account_id, roles, prioritized))
+        self._progress()
+        self._maybe_finish()
+
+    # ---- failures -----------------------------------------------------------------
+    def _after_error(
+        self, exc: Exception, sent: float, token: str, attempt: int,
+        retry: Callable[[int, float], None], give_up: Callable[[str], None],
+    ) -> None:
+        verdict = classify(exc)
+        if verdict == AUTH:
+            if self._reauth(token):
+                retry(attempt + 1, 0.0)
+            return
+        if verdict == THROTTLE:
+            with self._lock:
+                self._throttled += 1
+            self.pacer.on_throttle(sent)
+            if attempt + 1 < MAX_THROTTLED_ATTEMPTS:
+                # No extra sleep: the retry queues for a pacer slot, now slower.
+                retry(attempt + 1, 0.0)
+                self._progress()
+                return
+        elif verdict == RETRY and attempt + 1 < MAX_FAILED_ATTEMPTS:
+            retry(attempt + 1, min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
+            return
+        give_up(describe(exc))
+
+    def _account_failed(self, account_id: str, reason: str) -> None:
+        with self._lock:
+            if self._stopping:
+                return
+            self._failed[account_id] = reason
+            self._pending.discard(account_id)
+            if account_id in self._accounts:
+                self._resolved.add(account_id)
+        log.warning("account %s: %s", account_id, reason)
+        self._emit(AccountFailed(account_id, reason))
+        self._progress()
+        self._maybe_finish()
+
+    def _accounts_failed(self, reason: str) -> None:
+        if self._stop():
+            self._finish(error=f"listing accounts failed: {reason}")
+
+    def _current_token(self) -> str | None:
+        if self._stopping:
+            return None
+        token = self._token
+        if token is not None:
+            return token
+        with self._auth_lock:
+            if self._token is None:
+                try:
+                    self._token = self._token_provider()
+                except NeedsLogin as exc:
+                    self._login_required(str(exc))
+                    return None
+                except Exception as exc:  # noqa: BLE001 - e.g. refresh failed on the network
+                    if self._stop():
+                        self._finish(error=f"no access token: {exc}")
+                    return None
+            return self._token
+
+    def _reauth(self, old: str) -> bool:
+        """After a 401: True when the provider has a different token to retry with."""
+        with self._auth_lock:
+            if self._stopping:
+                return False
+            if self._token is not None and self._token != old:
+                return True
+            try:
+                new = self._token_provider()
+            except Exception as exc:  # noqa: BLE001 - NeedsLogin or a failed refresh
+                message = str(exc) if isinstance(exc, NeedsLogin) else LOGIN_HINT
+                self._login_required(message)
+                return False
+            if new and new != old:
+                self._token = new
+                return True
+        self._login_required(LOGIN_HINT)
+        return False
+
+    def _login_required(self, message: str) -> None:
+        with self._lock:
+            if self._stopping:
+                return
+            self._stopping = True
+            was_finished = self._finished
+        if self._scheduler is not None:
+            self._scheduler.clear()
+        self._emit(LoginRequired(message))
+        if was_finished:  # a prioritized fetch after the listing ended
+            self._silenced = True
+        else:
+            self._finish(login_required=True)
+
+    def _stop(self) -> bool:
+        """Stop all work; True for the one caller that should report why."""
+        with self._lock:
+            if self._stopping or self._finished:
+                return False
+            self._stopping = True
+        if self._scheduler is not None:
+            self._scheduler.clear()
+        return True
+
+    # ---- bookkeeping --------------------------------------------------------------
+    def _note_request(self) -> float:
+        now = time.monotonic()
+        with self._lock:
+            self._requests += 1
+            self._sent.append(now)
+        return now
+
+    def _progress(self, force: bool = False) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if not force and now - self._last_progress < PROGRESS_EVERY:
+                return
+            self._last_progress = now
+        self._emit(self.progress())
+
+    def _maybe_finish(self) -> None:
+        with self._lock:
+            if (
+                self._finished or self._stopping or not self._pages_done
+                or len(self._resolved) < len(self._accounts)
+            ):
+                return
+            self._finished = True
+        self._finish()
+
+    def _finish(
+        self, *, cancelled: bool = False, login_required: bool = False, error: str | None = None,
+    ) -> None:
+        with self._lock:
+            self._finished = True
+            accounts = tuple(self._accounts.values())
+            roles = dict(self._roles)
+            failed = dict(self._failed)
+        complete = not (cancelled or login_required or error)
+        changes = None
+        if complete:
+            if self._cache is not None:
+                changes = dircache.compare(self._cache, accounts, roles)
+            if self._session is not None:
+                self._save_cache(accounts, roles)
+        final = Finished(
+            accounts, roles, failed, changes, cancelled, login_required, error,
+            elapsed=time.monotonic() - self._started,
+            requests=self._requests, throttled=self._throttled,
+        )
+        self._progress(force=True)
+        self._final = final
+        self._emit(final)
+        if not complete:
+            self._silenced = True
+        self._done.set()
+
+    def _save_cache(self, accounts: tuple[Account, ...], roles: dict[str, tuple[str, ...]]) -> None:
+        assert self._session is not None
+        keep = dict(roles)
+        if self._cache is not None:  # a failed account keeps its cached roles
+            for acct in accounts:
+                if acct.account_id not in keep and acct.account_id in self._cache.roles:
+                    keep[acct.account_id] = self._cache.roles[acct.account_id]
+        try:
+            dircache.save(self._session, accounts, keep)
+        except Exception as exc:  # noqa: BLE001 - a cache is never worth failing the listing
+            log.warning("could not save the listing cache: %s", exc)
+            self._emit(CacheWarning(f"could not save the listing cache: {exc}"))
+
+    def _emit(self, event: Event) -> None:
+        if self._on_event is None:
+            return
+        with self._emit_lock:
+            if self._silenced:
+                return
+            try:
+                self._on_event(event)
+            except Exception:  # a consumer's bug must not stop the listing
+                log.exception("listing event handler failed")
+
+
+def load_all(
+    sso: Any,
+    token_provider: Callable[[], str],
+    *,
+    session: SsoSession | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    rate: float = 20.0,
+    workers: int = 32,
+) -> Finished:
+    """List everything and wait: the org, failures, and changes since the cache."""
+    loader = DirectoryLoader(
+        sso, token_provider, on_event, session=session, rate=rate, workers=workers,
+    )
+    loader.start(refresh=True)
+    try:
+        final = loader.wait()
+    finally:
+        loader.close()
+    assert final is not None
+    return final

@@ -1,0 +1,347 @@
+"""The TUI's one doorway into `ssotui.core`.
+
+Every call here may block (disk, network) and is made from a thread worker; the
+screens never import core modules themselves, so adapting to a core API change
+happens in this file only. Nothing here touches Textual.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ssotui.core.errors import NeedsLogin, RuntimeFailure, UsageError
+from ssotui.core.models import Account, RoleCredentials, SsoSession, Token
+
+FORMATS = ["env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process"]
+FORMAT_LABELS = {
+    "env": "bash/zsh exports",
+    "env-no-export": "NAME=value lines",
+    "fish": "fish",
+    "powershell": "PowerShell",
+    "windows-cmd": "Windows cmd",
+    "dotenv": ".env file",
+    "process": "credential_process JSON",
+}
+
+
+def load_sessions() -> list[SsoSession]:
+    from ssotui.core import awsconfig
+
+    return list(awsconfig.load_sessions())
+
+
+def config_path() -> Path:
+    from ssotui.core import awsconfig
+
+    return Path(awsconfig.config_path())
+
+
+def credentials_path() -> Path:
+    from ssotui.core import credfile
+
+    return Path(credfile.credentials_path())
+
+
+def load_token(session: SsoSession) -> Token | None:
+    from ssotui.core import tokens
+
+    return tokens.load_token(session)
+
+
+def create_session(name: str, start_url: str, region: str) -> SsoSession:
+    from ssotui.core import sessions
+
+    return sessions.create_session(name=name, start_url=start_url, region=region)
+
+
+@dataclass
+class Prefs:
+    """The preferences the TUI reads; mirrors core.prefs (kept loose on purpose)."""
+
+    raw: Any = None
+
+    def get(self, name: str, default: Any) -> Any:
+        return getattr(self.raw, name, default) if self.raw is not None else default
+
+
+def load_prefs() -> Any:
+    from ssotui.core import prefs
+
+    return prefs.load_prefs()
+
+
+def save_prefs(p: Any) -> None:
+    from ssotui.core import prefs
+
+    prefs.save_prefs(p)
+
+
+@dataclass
+class Preview:
+    """What a write would do: the file, its text now and after, and any warning."""
+
+    path: Path
+    before: str
+    after: str
+    name: str
+    warning: str = ""
+    conflict: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+class Backend:
+    """One sso-session's clients, token and the calls the screens make."""
+
+    def __init__(self, session: SsoSession) -> None:
+        self.session = session
+        self._clients: Any = None
+        self.token: Token | None = None
+
+    @property
+    def clients(self) -> Any:
+        if self._clients is None:
+            from ssotui.core.clients import make_clients
+
+            self._clients = make_clients(self.session)
+        return self._clients
+
+    # -- sign-in ------------------------------------------------------------
+    def ensure_token(self) -> Token:
+        """A usable token (refreshed when near expiry) or NeedsLogin."""
+        from ssotui.core import tokens
+
+        self.token = tokens.ensure_token(self.session, self.clients)
+        return self.token
+
+    def access_token(self) -> str:
+        return self.ensure_token().access_token
+
+    def flow_kind(self, device: bool = False) -> str:
+        """"pkce" or "device" (device where no browser can reach the user)."""
+        from ssotui.core import login
+
+        return str(login.choose_flow(self.session, device))
+
+    def login_flow(self, kind: str, open_browser: Callable[[str], Any] | None,
+                   cancel: threading.Event) -> Iterator[Any]:
+        """The sign-in events of core.login (ShowUrl/ShowCode/Waiting/Done/Failed)."""
+        from ssotui.core import login
+
+        if kind == "device":
+            return login.device_flow(self.session, self.clients, cancel=cancel)
+        return login.pkce_flow(self.session, self.clients, open_browser=open_browser,
+                               cancel=cancel)
+
+    def logout(self) -> None:
+        """Portal Logout (best effort), then forget the cached token (like `aws sso logout`)."""
+        from ssotui.core import tokens
+
+        token = tokens.load_token(self.session)
+        if token is not None:
+            try:
+                self.clients.sso.logout(accessToken=token.access_token)
+            except Exception:  # noqa: BLE001 - expired/offline: the local sign-out still counts
+                pass
+        tokens.delete_token(self.session)
+        try:
+            from ssotui.commands.login import clear_cli_cache
+
+            clear_cli_cache(self.session)
+        except Exception:  # noqa: BLE001 - optional cleanup
+            pass
+        self.token = None
+
+    # -- listing ------------------------------------------------------------
+    def start_loader(self, on_event: Callable[[Any], None], refresh: bool = False) -> Any:
+        from ssotui.core import directory
+
+        sso = getattr(self.clients, "listing", None) or self.clients.sso
+        loader = directory.DirectoryLoader(
+            sso, self.access_token, on_event, session=self.session
+        )
+        loader.start(refresh=refresh)
+        return loader
+
+    # -- credentials and exports -------------------------------------------
+    def role_credentials(self, account_id: str, role: str) -> RoleCredentials:
+        from ssotui.core import rolecreds
+
+        token = self.ensure_token()
+        return rolecreds.get_role_credentials(self.clients, token, account_id, role)
+
+    @staticmethod
+    def render(creds: RoleCredentials, fmt: str) -> str:
+        from ssotui.core import exports
+
+        return str(exports.render(creds, fmt))
+
+    @staticmethod
+    def system_clipboard(text: str, autoclear_seconds: float = 0) -> str:
+        """Copy to the system clipboard; returns where it went, raises RuntimeFailure."""
+        from ssotui.core import clipboard
+
+        where = str(clipboard.copy(text))
+        if autoclear_seconds > 0:
+            clipboard.schedule_clear(text, autoclear_seconds)
+        return where
+
+    # -- profiles and credentials-file sections -----------------------------
+    def profile_name(self, account: Account, role: str, template: str | None) -> str:
+        from ssotui.core import names
+
+        try:
+            return str(names.render(template or names.DEFAULT_TEMPLATE,
+                                    account_name=account.account_name,
+                                    account_id=account.account_id, role_name=role,
+                                    session=self.session.name))
+        except Exception:  # noqa: BLE001 - a bad template falls back to the CLI's default
+            return f"{account.account_id}_{role}"
+
+    def profile_values(self, account: Account, role: str) -> dict[str, str]:
+        return {
+            "sso_session": self.session.name,
+            "sso_account_id": account.account_id,
+            "sso_role_name": role,
+            "region": self.session.region,
+        }
+
+    def preview_profile(self, account: Account, role: str, name: str) -> Preview:
+        from ssotui.core import awsconfig, files, names
+
+        names.check_name(name)
+        path = config_path()
+        before = files.read_text(path) or ""
+        values = self.profile_values(account, role)
+        warning, conflict = "", False
+        try:
+            after = awsconfig.upsert_profile(before, name, values, path=path)
+        except UsageError as exc:
+            # an existing, different [profile NAME]: show why, replace only on confirm
+            conflict, warning = True, str(exc).replace("use --force to replace it", "")
+            warning = warning.replace(" or --name to choose another name", "").rstrip("; ")
+            warning += "; Write replaces it, or edit the name"
+            after = awsconfig.upsert_profile(before, name, values, force=True, path=path)
+        if not conflict and name in awsconfig.load_profiles(path) and after == before:
+            warning = f"[profile {name}] already points here"
+        return Preview(path, before, after, name, warning, conflict)
+
+    def preview_credentials(self, account: Account, role: str, name: str,
+                            creds: RoleCredentials) -> Preview:
+        from ssotui.core import credfile, files, names
+
+        names.check_name(name, "section name")
+        path = credfile.credentials_path()
+        before = files.read_text(path) or ""
+        warning, conflict = "", False
+        note = f"{account.account_name} / {role}"
+        try:
+            after = credfile.upsert_credentials(before, name, creds, note=note, path=path)
+        except UsageError as exc:
+            conflict, warning = True, str(exc).replace("use --force to overwrite it or ", "")
+            after = credfile.upsert_credentials(before, name, creds, note=note, force=True,
+                                                path=path)
+        if credfile.sso_profile_conflict(name):
+            conflict = True
+            warning = (f"[profile {name}] in the config is an SSO profile; static keys under "
+                       "the same name would be ignored for it: pick another name")
+        elif not conflict and name in credfile.section_names(path):
+            warning = f"[{name}] exists in {path.name}; its keys will be replaced"
+        return Preview(path, before, after, name, warning, conflict,
+                       extra={"private": True})
+
+    @staticmethod
+    def commit(preview: Preview) -> None:
+        """Write the previewed text (atomic, locked, mode-keeping: core.files)."""
+        from ssotui.core import files
+
+        private = bool(preview.extra.get("private"))
+        with files.locked(preview.path) as target:
+            if (files.read_text(target) or "") != preview.before:
+                raise RuntimeFailure(f"{preview.path} changed since the preview; try again")
+            files.atomic_write(target, preview.after, mode=0o600 if private else None,
+                               private=private)
+
+    # -- details ------------------------------------------------------------
+    def profiles_for_all(self) -> list[tuple[str, str, str]]:
+        """(profile name, account id, role) for every profile of this sso-session."""
+        try:
+            from ssotui.core import awsconfig
+
+            profiles = awsconfig.load_profiles()
+        except Exception:  # noqa: BLE001 - details are best effort
+            return []
+        out = []
+        for name, v in profiles.items():
+            if "sso_account_id" not in v:
+                continue
+            if v.get("sso_session", self.session.name) != self.session.name and \
+                    v.get("sso_start_url") != self.session.start_url:
+                continue
+            out.append((name, v["sso_account_id"], v.get("sso_role_name", "")))
+        return sorted(out)
+
+    def profiles_for(self, account_id: str, role: str | None) -> list[str]:
+        """Profile names in the config already pointing at this account (and role)."""
+        try:
+            from ssotui.core import awsconfig
+
+            profiles = awsconfig.load_profiles()
+        except Exception:  # noqa: BLE001 - details are best effort
+            return []
+        out = []
+        for name, values in profiles.items():
+            if values.get("sso_account_id") != account_id:
+                continue
+            if role and values.get("sso_role_name") != role:
+                continue
+            out.append(name)
+        return sorted(out)
+
+
+def credential_sections() -> set[str]:
+    """Section names of the shared credentials file (read only)."""
+    from ssotui.core import credfile
+
+    try:
+        return set(credfile.section_names())
+    except Exception:  # noqa: BLE001 - details are best effort
+        return set()
+
+
+def shadow_warnings(profile_names: list[str]) -> list[str]:
+    sections = credential_sections()
+    return [
+        f"[{n}] in {credentials_path().name} has static keys with this profile's name"
+        for n in profile_names if n in sections
+    ]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        return ""
+
+
+def token_minutes_left(token: Token | None, now: datetime | None = None) -> int | None:
+    if token is None:
+        return None
+    now = now or datetime.now(UTC)
+    return int((token.expires_at - now).total_seconds() // 60)
+
+
+def describe_error(exc: BaseException) -> tuple[str, bool]:
+    """One line for a notification, and whether a new sign-in would fix it."""
+    if isinstance(exc, NeedsLogin):
+        return (str(exc) or "sign-in needed", True)
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return (text[:200], False)

@@ -1,0 +1,527 @@
+"""The main screen: filter, accounts, roles, details, status; one key per action."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ssotui.core.models import Account
+from ssotui.tui import backend as be
+from ssotui.tui.filtering import Entry, Query, best_role, filter_entries, sort_key
+from ssotui.tui.messages import ActionFailed, CredsReady, DirectoryEvent
+from ssotui.tui.widgets.details import Details
+from ssotui.tui.widgets.rowlist import RowList
+from ssotui.tui.widgets.rows import account_row, role_row
+from ssotui.tui.widgets.statusbar import StatusBar
+
+if TYPE_CHECKING:
+    from ssotui.tui.app import SsotuiApp
+
+# (key, action, footer label, help text); the help screen and palette read this too
+ACTIONS: list[tuple[str, str, str, str]] = [
+    ("c", "copy", "copy", "copy credentials in the default export format"),
+    ("e", "export", "export as…", "choose an export format, then copy"),
+    ("p", "profile", "profile", "write a [profile] block to the AWS config"),
+    ("w", "credentials", "credentials", "write a section to the shared credentials file"),
+    ("r", "refresh", "refresh", "list accounts and roles again"),
+    ("s", "switch", "session", "switch sso-session"),
+    ("f", "favorite", "fav", "mark / unmark the account as a favorite"),
+    ("slash", "focus_filter", "filter", "focus the filter (name, id and role at once)"),
+    ("question_mark", "help", "help", "show every key"),
+    ("q", "quit", "quit", "quit"),
+]
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[Binding(k, a, label) for k, a, label, _ in ACTIONS],
+        Binding("tab", "toggle_pane", "roles/accounts", show=False),
+        Binding("escape", "escape", "clear filter", show=False),
+        Binding("v", "reveal", "reveal secrets", show=False),
+        *[Binding(str(i), f"jump({i})", f"favorite {i}", show=False) for i in range(1, 10)],
+    ]
+    BOUND_KEYS = {k for k, *_ in ACTIONS} | {"tab", "escape", "v", "j", "k"} | {
+        str(i) for i in range(1, 10)}
+
+    def __init__(self, backend: be.Backend) -> None:
+        super().__init__()
+        self.backend = backend
+        self.entries: dict[str, Entry] = {}
+        self.ordered: list[Entry] = []
+        self.fq = Query.parse("")
+        self._prev: tuple[Query, int, list[Entry]] | None = None
+        self._version = 0
+        self._dirty = False
+        self._flush_pending = False
+        self.loader: Any = None
+        self.failures: dict[str, str] = {}
+        self.profile_index: dict[tuple[str, str], list[str]] = {}
+        self.shadowed: set[str] = set()
+        self.listing_done = False
+
+    @property
+    def ssotui(self) -> SsotuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        s = self.backend.session
+        yield Static(f" ssotui  {s.name} · {s.start_url} · {s.region}", id="title")
+        yield Input(placeholder="/ filter: account name, id or role — e.g. “pay adm”",
+                    id="filter", select_on_focus=False)
+        yield Static("", id="counts")
+        with Horizontal(id="panes"):
+            yield RowList(lambda e, w: account_row(e, w, self.fq.terms), id="accounts",
+                          empty_text="listing accounts…")
+            with Vertical(id="right"):
+                yield RowList(self._role_row, id="roles", empty_text="")
+                yield Details(id="details")
+        yield StatusBar(self.ssotui.clock, id="status")
+        yield Footer()
+
+    def _role_row(self, role: str, width: int) -> Any:
+        entry = self.current_entry
+        profiles = self.profile_index.get((entry.account_id, role), []) if entry else []
+        return role_row(role, width, self.fq.terms, profiles)
+
+    # -- lifecycle ----------------------------------------------------------
+    def on_mount(self) -> None:
+        status = self.query_one(StatusBar)
+        status.session = self.backend.session.name
+        status.expires_at = self.backend.token.expires_at if self.backend.token else None
+        self.query_one("#accounts").border_title = "Accounts"
+        self.query_one("#roles").border_title = "Roles"
+        self.query_one("#details").border_title = "Details"
+        self.query_one("#accounts", RowList).focus()
+        if self.app.is_headless:  # steady screenshots and snapshots
+            self.query_one("#filter", Input).cursor_blink = False
+        self.load_profiles()
+        self.start_listing(refresh=False)
+
+    def on_unmount(self) -> None:
+        self.stop_listing()
+
+    def stop_listing(self) -> None:
+        if self.loader is not None:
+            try:
+                self.loader.cancel()
+            except Exception:  # noqa: BLE001 - best effort on the way out
+                pass
+            self.loader = None
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="listing")
+    def start_listing(self, refresh: bool) -> None:
+        self.stop_listing()
+        def on_event(ev: Any) -> None:
+            self.post_message(DirectoryEvent(ev))
+
+        self.loader = self.backend.start_loader(on_event, refresh=refresh)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="profiles")
+    def load_profiles(self) -> None:
+        index: dict[tuple[str, str], list[str]] = {}
+        for name in self.backend.profiles_for_all():
+            index.setdefault((name[1], name[2]), []).append(name[0])
+        shadowed = be.credential_sections()
+        self.app.call_from_thread(self._set_profiles, index, shadowed)
+
+    def _set_profiles(self, index: dict[tuple[str, str], list[str]], shadowed: set[str]) -> None:
+        self.profile_index = index
+        self.shadowed = shadowed
+        self.query_one("#roles", RowList).refresh()
+        self.update_details()
+
+    # -- directory events ---------------------------------------------------
+    def on_directory_event(self, message: DirectoryEvent) -> None:
+        ev = message.event
+        kind = type(ev).__name__
+        status = self.query_one(StatusBar)
+        if kind == "CachedOrg":
+            self._add_accounts(ev.accounts, ev.roles)
+        elif kind == "AccountsPage":
+            self._add_accounts(ev.accounts, {})
+        elif kind == "RolesLoaded":
+            entry = self.entries.get(ev.account_id)
+            if entry is not None:
+                entry.roles = list(ev.roles)
+                entry.rebuild()
+                if entry is self.current_entry:
+                    self.show_roles(entry)
+                self._changed()
+        elif kind == "AccountFailed":
+            self.failures[ev.account_id] = str(ev.reason)
+            if self.current_entry and self.current_entry.account_id == ev.account_id:
+                self.update_details()
+        elif kind == "Progress":
+            total = f"{ev.total:,}" if ev.total_final else f"{ev.total:,}+"
+            status.listing = f"listing {ev.done:,}/{total}"
+            parts = [f"{ev.rps:.0f} req/s"] if ev.rps >= 1 else []
+            if ev.throttled:
+                parts.append(f"{ev.throttled} throttled")
+            if ev.failed:
+                parts.append(f"{ev.failed} failed")
+            status.rate = " · ".join(parts)
+            status.redraw()
+        elif kind == "LoginRequired":
+            self.stop_listing()
+            self.ssotui.sign_in(self.backend, then=self._after_sign_in)
+        elif kind == "CacheWarning":
+            self.notify(str(ev.message), severity="warning")
+        elif kind == "Finished":
+            self.listing_done = True
+            if getattr(ev, "error", None):
+                self.notify(str(ev.error), title="listing failed", severity="error")
+            n = len(self.entries)
+            status.listing = f"{n:,} accounts" + (" (stopped)" if ev.cancelled else "")
+            status.rate = f"{len(ev.failed)} failed" if ev.failed else ""
+            status.redraw()
+            changes = getattr(ev, "changes", None)
+            summary = str(changes.summary()) if changes and hasattr(changes, "summary") else ""
+            if summary:
+                self.notify(summary, title="since last listing")
+            self._changed(urgent=True)
+
+    def _after_sign_in(self, ok: bool | None) -> None:
+        if ok:
+            self.query_one(StatusBar).expires_at = (
+                self.backend.token.expires_at if self.backend.token else None)
+            self.start_listing(refresh=False)
+
+    def _add_accounts(self, accounts: list[Account], roles: dict[str, list[str]]) -> None:
+        favs = set(self.ssotui.favorites())
+        for a in accounts:
+            e = self.entries.get(a.account_id)
+            if e is None:
+                e = Entry(a.account_id, a.account_name, a.email_address,
+                          favorite=a.account_id in favs)
+                self.entries[a.account_id] = e
+            else:
+                e.name, e.email = a.account_name, a.email_address
+            if a.account_id in roles:
+                e.roles = list(roles[a.account_id])
+            e.rebuild()
+        # the first accounts go on screen at once; later batches are coalesced
+        self._changed(urgent=not self.ordered)
+
+    def _changed(self, urgent: bool = False) -> None:
+        self._dirty = True
+        if urgent:
+            self._flush()
+        elif not self._flush_pending:
+            self._flush_pending = True
+            self.set_timer(0.2, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        if not self._dirty:
+            return
+        self._dirty = False
+        self._version += 1
+        self.ordered = sorted(self.entries.values(), key=sort_key)
+        self.apply_filter(keep_cursor=True)
+        # the highlighted account's roles may have just arrived
+        entry = self.current_entry
+        roles = self.query_one("#roles", RowList)
+        if entry is not None and (entry.roles or []) != list(roles.rows):
+            self.show_roles(entry, self.current_role)
+
+    # -- filter -------------------------------------------------------------
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.fq = Query.parse(event.value)
+        self.apply_filter(keep_cursor=False)
+
+    def apply_filter(self, keep_cursor: bool) -> None:
+        q = self.fq
+        base: list[Entry] = self.ordered
+        if self._prev is not None:
+            pq, version, results = self._prev
+            if version == self._version and q.refines(pq):
+                base = results
+        visible = filter_entries(base, q)
+        self._prev = (q, self._version, visible)
+        accounts = self.query_one("#accounts", RowList)
+        accounts.set_rows(visible, cursor=None if keep_cursor else 0)
+        if not keep_cursor:  # a new query may prefer another role of the same account
+            self.show_roles(self.current_entry)
+        n_roles = sum(len(e.roles or ()) for e in visible) if len(visible) < 20000 else 0
+        total = len(self.ordered)
+        shown = f"{len(visible):,} of {total:,}" if q.terms else f"{total:,}"
+        self.query_one("#counts", Static).update(
+            f"{shown} accounts · {n_roles:,} roles" + ("" if self.listing_done else " · listing…"))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.act_default()
+
+    def on_key(self, event: Key) -> None:
+        filt = self.query_one("#filter", Input)
+        if self.focused is filt:
+            if event.key in ("down", "up"):
+                self.query_one("#accounts", RowList).action_cursor(1 if event.key == "down" else -1)
+                event.stop()
+            elif event.key == "escape":
+                self.query_one("#accounts", RowList).focus()
+                event.stop()
+            return
+        if (event.character and event.is_printable and event.key not in self.BOUND_KEYS
+                and not isinstance(self.focused, Input)):
+            filt.focus()
+            filt.insert_text_at_cursor(event.character)
+            event.stop()
+
+    # -- selection ----------------------------------------------------------
+    @property
+    def current_entry(self) -> Entry | None:
+        row = self.query_one("#accounts", RowList).current
+        return row if isinstance(row, Entry) else None
+
+    @property
+    def current_role(self) -> str | None:
+        entry = self.current_entry
+        if entry is None or not entry.roles:
+            return None
+        row = self.query_one("#roles", RowList).current
+        return row if isinstance(row, str) else None
+
+    @on(RowList.Highlighted, "#accounts")
+    def _account_highlighted(self, event: RowList.Highlighted) -> None:
+        self.show_roles(event.row)
+
+    def show_roles(self, entry: Entry | None, role: str | None = None) -> None:
+        roles = self.query_one("#roles", RowList)
+        if entry is None:
+            roles.set_rows([], cursor=0)
+            roles.border_title = "Roles"
+            self.update_details()
+            return
+        roles.border_title = f"Roles · {entry.name} · {entry.account_id}"
+        if entry.roles is None:
+            roles.empty_text = "listing roles…"
+            if self.loader is not None:
+                try:
+                    self.loader.prioritize(entry.account_id)
+                except Exception:  # noqa: BLE001 - a finished loader may refuse
+                    pass
+            roles.set_rows([], cursor=0)
+        else:
+            roles.empty_text = "no roles"
+            if role is not None and role in entry.roles:
+                cursor = entry.roles.index(role)
+            else:
+                cursor = best_role(entry.roles, self.fq.terms)
+            roles.set_rows(entry.roles, cursor=cursor)
+        self.update_details()
+
+    @on(RowList.Highlighted, "#roles")
+    def _role_highlighted(self) -> None:
+        self.update_details()
+
+    @on(RowList.Selected)
+    def _selected(self, event: RowList.Selected) -> None:
+        if event.rowlist.id == "accounts":
+            self.query_one("#roles", RowList).focus()
+        else:
+            self.act_default()
+
+    def update_details(self) -> None:
+        entry, role = self.current_entry, self.current_role
+        profiles: list[str] = []
+        warnings: list[str] = []
+        if entry is not None:
+            if role:
+                profiles = self.profile_index.get((entry.account_id, role), [])
+            else:
+                profiles = sorted({n for (a, _), names in self.profile_index.items()
+                                   if a == entry.account_id for n in names})
+            path = be.credentials_path()
+            warnings = [f"[{n}] in {path} has static keys with this profile's name"
+                        for n in profiles if n in self.shadowed]
+        self.query_one(Details).show(entry, role, profiles, warnings,
+                                     self.failures.get(entry.account_id, "") if entry else "")
+
+    # -- actions ------------------------------------------------------------
+    def target(self) -> tuple[Entry, str] | None:
+        entry, role = self.current_entry, self.current_role
+        if entry is None:
+            self.notify("no account selected", severity="warning")
+            return None
+        if role is None:
+            self.notify(f"{entry.name}: roles are still being listed" if entry.roles is None
+                        else f"{entry.name} has no roles", severity="warning")
+            return None
+        return entry, role
+
+    def act_default(self) -> None:
+        if self.ssotui.print_env:
+            self.action_print_env()
+        else:
+            self.action_copy()
+
+    def action_copy(self, fmt: str | None = None) -> None:
+        t = self.target()
+        if t is not None:
+            fmt = fmt or self.ssotui.default_format()
+            self.fetch_creds(t[0], t[1], "copy", fmt)
+
+    def action_print_env(self) -> None:
+        t = self.target()
+        if t is not None:
+            self.fetch_creds(t[0], t[1], "print", self.ssotui.print_format())
+
+    def action_export(self) -> None:
+        from ssotui.tui.screens.modals import ExportScreen
+
+        t = self.target()
+        if t is not None:
+            self.app.push_screen(ExportScreen(self.ssotui.default_format()),
+                                 lambda fmt: self.action_copy(fmt) if fmt else None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="creds")
+    def fetch_creds(self, entry: Entry, role: str, purpose: str, fmt: str) -> None:
+        try:
+            creds = self.backend.role_credentials(entry.account_id, role)
+            text = self.backend.render(creds, fmt)
+            where = ""
+            if purpose == "copy":
+                try:
+                    where = self.backend.system_clipboard(text)
+                except Exception:  # noqa: BLE001 - OSC 52 still copied
+                    where = "through the terminal (OSC 52); no system clipboard tool found"
+        except Exception as exc:  # noqa: BLE001 - becomes a notification
+            text_, login = be.describe_error(exc)
+            self.post_message(ActionFailed("credentials", text_, login))
+            return
+        self.post_message(CredsReady(entry.account_id, entry.name, role, creds, purpose, fmt,
+                                     text, where))
+
+    def on_creds_ready(self, msg: CredsReady) -> None:
+        self.ssotui.remember(msg.account_id, msg.role)
+        if msg.purpose == "print":
+            self.app.exit(msg.text)
+            return
+        self.app.copy_to_clipboard(msg.text)
+        mins = int((msg.creds.expiration - datetime.now(UTC)).total_seconds() // 60)
+        label = be.FORMAT_LABELS.get(msg.fmt, msg.fmt)
+        note = f"Copied {msg.account_name} / {msg.role} as {label}, valid {mins} min"
+        self.notify(note + (f"\n{msg.where}" if msg.where else ""), title="copied")
+        self.set_last_action(f"copied {msg.account_name}/{msg.role} ({mins}m)")
+
+    def on_action_failed(self, msg: ActionFailed) -> None:
+        self.notify(msg.text, title=f"{msg.what} failed", severity="error")
+        self.set_last_action(f"{msg.what} failed")
+        if msg.needs_login:
+            self.ssotui.sign_in(self.backend, then=self._after_sign_in)
+
+    def set_last_action(self, text: str) -> None:
+        status = self.query_one(StatusBar)
+        status.last_action = text
+        status.redraw()
+
+    def action_profile(self) -> None:
+        from ssotui.tui.screens.modals import WriteScreen
+
+        t = self.target()
+        if t is None:
+            return
+        entry, role = t
+        account = Account(entry.account_id, entry.name, entry.email)
+        name = self.backend.profile_name(account, role, self.ssotui.name_template())
+        self.app.push_screen(WriteScreen(self.backend, "profile", account, role, name),
+                             self._written)
+
+    def action_credentials(self) -> None:
+        from ssotui.tui.screens.modals import WriteScreen
+
+        t = self.target()
+        if t is None:
+            return
+        entry, role = t
+        account = Account(entry.account_id, entry.name, entry.email)
+        name = self.backend.profile_name(account, role, self.ssotui.name_template())
+        self.app.push_screen(WriteScreen(self.backend, "credentials", account, role, name),
+                             self._written)
+
+    def _written(self, result: str | None) -> None:
+        if result:
+            self.notify(result, title="written")
+            self.set_last_action(result.split(" in ")[0])
+            entry, role = self.current_entry, self.current_role
+            if entry and role:
+                self.ssotui.remember(entry.account_id, role)
+            self.load_profiles()
+
+    def action_refresh(self) -> None:
+        self.listing_done = False
+        self.set_last_action("refreshing")
+        self.start_listing(refresh=True)
+
+    def action_switch(self) -> None:
+        self.ssotui.show_picker()
+
+    def action_favorite(self) -> None:
+        entry, role = self.current_entry, self.current_role
+        if entry is None:
+            return
+        added = self.ssotui.toggle_favorite(entry.account_id, role)
+        entry.favorite = entry.account_id in self.ssotui.favorites()
+        what = f"{entry.name} / {role}" if role else entry.name
+        self.notify(f"{what} {'added to' if added else 'removed from'} favorites")
+        self._dirty = True
+        self._flush()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_help(self) -> None:
+        from ssotui.tui.screens.modals import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def action_toggle_pane(self) -> None:
+        accounts = self.query_one("#accounts", RowList)
+        roles = self.query_one("#roles", RowList)
+        (roles if self.focused is accounts else accounts).focus()
+
+    def action_escape(self) -> None:
+        filt = self.query_one("#filter", Input)
+        if filt.value:
+            filt.value = ""
+        elif self.focused is self.query_one("#roles", RowList):
+            self.query_one("#accounts", RowList).focus()
+
+    def action_reveal(self) -> None:
+        self.notify("secrets are only shown in the credentials preview (press v there)")
+
+    def action_jump(self, n: int) -> None:
+        shortcuts = self.ssotui.shortcuts()
+        if n > len(shortcuts):
+            self.notify(f"no favorite or recent #{n}", severity="warning")
+            return
+        account_id, role = shortcuts[n - 1]
+        self.jump_to(account_id, role)
+
+    def jump_to(self, account_id: str, role: str | None) -> None:
+        entry = self.entries.get(account_id)
+        if entry is None:
+            self.notify(f"account {account_id} is not in this listing", severity="warning")
+            return
+        filt = self.query_one("#filter", Input)
+        if filt.value:
+            filt.value = ""
+            self.fq = Query.parse("")
+            self.apply_filter(keep_cursor=False)
+        accounts = self.query_one("#accounts", RowList)
+        accounts.set_cursor(list(accounts.rows).index(entry))
+        self.show_roles(entry, role)
+        (self.query_one("#roles", RowList) if role else accounts).focus()

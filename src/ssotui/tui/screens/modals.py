@@ -1,0 +1,273 @@
+"""Modal screens: export format chooser, profile/credentials writer, help."""
+
+from __future__ import annotations
+
+import difflib
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ssotui.core.models import Account, RoleCredentials
+from ssotui.tui import backend as be
+
+MASK = "••••••••"
+
+
+class ExportScreen(ModalScreen[str | None]):
+    """Pick one of the export formats; dismisses with its name."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="small"):
+            yield Label("Copy credentials as…", classes="dialog-title")
+            yield OptionList(*[
+                Option(f"{fmt:<14} {be.FORMAT_LABELS[fmt]}"
+                       + ("  (default)" if fmt == self.default else ""), id=fmt)
+                for fmt in be.FORMATS
+            ], id="formats")
+            yield Label("Enter copy · Esc cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ol.highlighted = be.FORMATS.index(self.default) if self.default in be.FORMATS else 0
+        ol.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def mask_secrets(text: str, creds: RoleCredentials | None) -> str:
+    if creds is None:
+        return text
+    for secret in (creds.secret_access_key, creds.session_token):
+        if secret:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def diff_text(before: str, after: str, path: str) -> Text:
+    out = Text()
+    lines = list(difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                      f"{path} (now)", f"{path} (after)", lineterm="", n=1))
+    if not lines:
+        return Text("no change: the file already says this", style="dim")
+    for line in lines:
+        style = ""
+        if line.startswith("+") and not line.startswith("+++"):
+            style = "green"
+        elif line.startswith("-") and not line.startswith("---"):
+            style = "red"
+        elif line.startswith("@@"):
+            style = "cyan"
+        out.append(line + "\n", style)
+    return out
+
+
+def block_of(text: str, header: str) -> str:
+    """The lines of one `[header]` block of an INI text (for the preview)."""
+    out: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped == header
+        if inside:
+            out.append(line)
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out)
+
+
+class WriteScreen(ModalScreen[str | None]):
+    """Write a profile (kind "profile") or a credentials section (kind "credentials").
+
+    The name comes from the template and can be edited; the block and a diff
+    against the file are previewed live; the core computes the new text and a
+    separate call commits it. Dismisses with a one-line summary, or None.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "cancel"),
+        Binding("ctrl+s", "confirm", "write"),
+        Binding("ctrl+r", "reveal", "reveal secrets"),
+    ]
+
+    def __init__(self, backend: be.Backend, kind: str, account: Account, role: str,
+                 name: str) -> None:
+        super().__init__()
+        self.backend = backend
+        self.kind = kind
+        self.account = account
+        self.role = role
+        self.initial_name = name
+        self.preview: be.Preview | None = None
+        self.creds: RoleCredentials | None = None
+        self.revealed = False
+
+    def compose(self) -> ComposeResult:
+        what = "profile" if self.kind == "profile" else "credentials section"
+        with Vertical(id="dialog"):
+            yield Label(f"Write {what} for {self.account.account_name} / {self.role}",
+                        classes="dialog-title")
+            with Horizontal(classes="row"):
+                yield Label("name ", classes="field-label")
+                yield Input(self.initial_name, id="name")
+            yield Static("", id="warning")
+            with VerticalScroll(id="preview-scroll"):
+                yield Static("preparing preview…", id="block")
+                yield Static("", id="diff")
+            with Horizontal(classes="buttons"):
+                yield Button("Write", id="write", variant="primary", disabled=True)
+                yield Button("Cancel", id="cancel")
+            hint = "ctrl+s write · Esc cancel"
+            if self.kind == "credentials":
+                hint += " · ctrl+r reveal secrets"
+            yield Label(hint, classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+        self.refresh_preview(self.initial_name)
+
+    @on(Input.Changed, "#name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        self.refresh_preview(event.value.strip())
+
+    @on(Input.Submitted, "#name")
+    def _submitted(self) -> None:
+        self.action_confirm()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
+    def refresh_preview(self, name: str) -> None:
+        try:
+            if not name:
+                raise ValueError("enter a name")
+            if self.kind == "profile":
+                preview = self.backend.preview_profile(self.account, self.role, name)
+            else:
+                if self.creds is None:
+                    self.creds = self.backend.role_credentials(self.account.account_id,
+                                                               self.role)
+                preview = self.backend.preview_credentials(self.account, self.role, name,
+                                                           self.creds)
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog
+            self.app.call_from_thread(self._show_error, be.describe_error(exc)[0])
+            return
+        self.app.call_from_thread(self._show, preview)
+
+    def _show_error(self, text: str) -> None:
+        self.preview = None
+        self.query_one("#warning", Static).update(Text("✗ " + text, style="bold red"))
+        self.query_one("#write", Button).disabled = True
+
+    def _show(self, preview: be.Preview) -> None:
+        if self.query_one("#name", Input).value.strip() != preview.name:
+            return  # a stale preview for a name since edited
+        self.preview = preview
+        header = f"[profile {preview.name}]" if self.kind == "profile" else f"[{preview.name}]"
+        if self.kind == "profile" and preview.name == "default":
+            header = "[default]"
+        block = block_of(preview.after, header)
+        diff = diff_text(preview.before, preview.after, str(preview.path))
+        if not self.revealed:
+            block = mask_secrets(block, self.creds)
+            diff = Text(mask_secrets(diff.plain, self.creds)) if self.creds else diff
+            if self.creds:
+                diff = diff_text(mask_secrets(preview.before, self.creds),
+                                 mask_secrets(preview.after, self.creds), str(preview.path))
+        self.query_one("#block", Static).update(Text(block or "(empty)"))
+        self.query_one("#diff", Static).update(diff)
+        warn = self.query_one("#warning", Static)
+        if preview.warning:
+            style = "bold red" if preview.conflict else "yellow"
+            warn.update(Text(("⚠ " if not preview.conflict else "✗ ") + preview.warning,
+                             style=style))
+        else:
+            warn.update(Text(f"→ {preview.path}", style="dim"))
+        button = self.query_one("#write", Button)
+        button.disabled = not preview.changed
+        button.label = "Replace" if preview.conflict else "Write"
+
+    def action_reveal(self) -> None:
+        if self.kind == "credentials":
+            self.revealed = not self.revealed
+            if self.preview is not None:
+                self._show(self.preview)
+
+    @on(Button.Pressed, "#write")
+    def _write_pressed(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_confirm(self) -> None:
+        if self.preview is None or not self.preview.changed:
+            self.notify("nothing to write", severity="warning")
+            return
+        self.commit(self.preview)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="commit")
+    def commit(self, preview: be.Preview) -> None:
+        try:
+            self.backend.commit(preview)
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog
+            self.app.call_from_thread(self._show_error, be.describe_error(exc)[0])
+            return
+        what = f"[profile {preview.name}]" if self.kind == "profile" else f"[{preview.name}]"
+        self.app.call_from_thread(self.dismiss, f"wrote {what} in {preview.path}")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, from the same table the footer and palette use."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        from ssotui.tui.screens.main import ACTIONS
+
+        keys: list[tuple[str, str]] = []
+        for key, _, _, text in ACTIONS:
+            keys.append(({"slash": "/", "question_mark": "?"}.get(key, key), text))
+        keys += [
+            ("Enter", "on a role: copy (with --print-env: print and exit)"),
+            ("1 … 9", "jump to favorite / recent account and role"),
+            ("↑ ↓ j k", "move; PgUp/PgDn/Home/End jump"),
+            ("Tab", "switch between accounts and roles"),
+            ("Esc", "leave / clear the filter; close dialogs"),
+            ("ctrl+p", "command palette (all actions, logout, theme)"),
+            ("any letter", "not bound above: starts filtering"),
+        ]
+        body = Text()
+        for key, desc in keys:
+            body.append(f"  {key:<11}", "bold")
+            body.append(desc + "\n")
+        with Vertical(id="dialog"):
+            yield Label("Keys", classes="dialog-title")
+            yield Static(body, id="help-text")
+            yield Label("Esc close", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+

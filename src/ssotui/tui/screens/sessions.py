@@ -1,0 +1,149 @@
+"""Choosing an sso-session, and creating the first one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ssotui.core.models import SsoSession, Token
+from ssotui.tui import backend as be
+from ssotui.tui.widgets.statusbar import time_left
+
+if TYPE_CHECKING:
+    from ssotui.tui.app import SsotuiApp
+
+
+def session_state(token: Token | None, app: SsotuiApp) -> Text:
+    if token is None:
+        return Text("signed out", style="dim")
+    left = time_left(token.expires_at, app.clock())
+    if left == "expired":
+        return Text("expired", style="red")
+    return Text(f"signed in · {left}", style="green")
+
+
+class SessionsScreen(Screen[None]):
+    """Every sso-session in the config with its start URL, region and sign-in state."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "new session"),
+        Binding("escape", "back", "back"),
+        Binding("q", "quit", "quit"),
+    ]
+
+    def __init__(self, sessions: list[SsoSession], can_go_back: bool = False) -> None:
+        super().__init__()
+        self.sessions = sessions
+        self.can_go_back = can_go_back
+
+    @property
+    def ssotui(self) -> SsotuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Label("Choose an sso-session", classes="dialog-title")
+            yield OptionList(id="sessions")
+            yield Label("Enter open · n new session · q quit", classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        width = max((len(s.name) for s in self.sessions), default=8)
+        url_width = max((len(s.start_url) for s in self.sessions), default=20)
+        for i, s in enumerate(self.sessions):
+            grid = Table.grid(padding=(0, 2))
+            grid.add_row(Text(s.name.ljust(width), style="bold"),
+                         Text(s.start_url.ljust(url_width)), Text(s.region.ljust(14)),
+                         session_state(self.ssotui.token_for(s), self.ssotui))
+            ol.add_option(Option(grid, id=str(i)))
+        ol.highlighted = 0
+        ol.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.ssotui.open_session(self.sessions[int(event.option.id or 0)])
+
+    def action_new(self) -> None:
+        self.app.push_screen(NewSessionScreen())
+
+    def action_back(self) -> None:
+        if self.can_go_back:
+            self.app.pop_screen()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+
+class NewSessionScreen(Screen[None]):
+    """A form that writes an `[sso-session NAME]` block (core.sessions.create_session)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "back"),
+        Binding("ctrl+s", "create", "create"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="newsession"):
+            yield Label("Create an sso-session", classes="dialog-title")
+            yield Static(Text(f"It is added to {be.config_path()}; nothing else changes.",
+                              style="dim"))
+            for field, placeholder, value in (
+                ("name", "e.g. corp", ""),
+                ("start_url", "https://d-xxxxxxxxxx.awsapps.com/start", ""),
+                ("region", "e.g. us-east-1", "us-east-1"),
+            ):
+                with Horizontal(classes="row"):
+                    yield Label(field.replace("_", " ").ljust(10), classes="field-label")
+                    yield Input(value, placeholder=placeholder, id=field)
+            yield Static("", id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Create", id="create", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        order = ["name", "start_url", "region"]
+        idx = order.index(event.input.id or "name")
+        if idx < len(order) - 1:
+            self.query_one(f"#{order[idx + 1]}", Input).focus()
+        else:
+            self.action_create()
+
+    @on(Button.Pressed, "#create")
+    def _pressed(self) -> None:
+        self.action_create()
+
+    def action_create(self) -> None:
+        values = {f: self.query_one(f"#{f}", Input).value.strip()
+                  for f in ("name", "start_url", "region")}
+        self.create(values["name"], values["start_url"], values["region"])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="create-session")
+    def create(self, name: str, start_url: str, region: str) -> None:
+        try:
+            session = be.create_session(name, start_url, region)
+        except Exception as exc:  # noqa: BLE001 - shown in the form
+            self.app.call_from_thread(
+                self.query_one("#form-error", Static).update,
+                Text("✗ " + be.describe_error(exc)[0], style="bold red"))
+            return
+        app: SsotuiApp = self.app  # type: ignore[assignment]
+        self.app.call_from_thread(app.notify, f"added [sso-session {session.name}]")
+        self.app.call_from_thread(app.open_session, session)
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()

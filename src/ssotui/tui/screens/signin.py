@@ -1,0 +1,190 @@
+"""Sign-in: PKCE in the browser by default, device code where no browser can open.
+
+The flow generator from `ssotui.core.login` runs in a thread worker; its events
+come back as SignInEvent messages. Escape sets the flow's cancel Event (the
+generator then ends within a second); `r` retries, `d`/`b` switch flows, `u`
+copies the URL (or the device verification URL) for a browser elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ssotui.tui import backend as be
+from ssotui.tui.messages import SignInEvent
+
+
+class SignInScreen(Screen[bool]):
+    """Dismisses with True once signed in, False when the user gives up."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "cancel"),
+        Binding("u", "copy_url", "copy URL"),
+        Binding("r", "retry", "retry"),
+        Binding("d", "device", "use device code"),
+        Binding("b", "browser", "use browser"),
+        Binding("q", "quit", "quit"),
+    ]
+
+    #: What the screen shows of a URL or code (tests swap it to hide random ports/codes).
+    display_filter: ClassVar[Callable[[str], str]] = staticmethod(lambda text: text)
+
+    def __init__(self, backend: be.Backend, kind: str | None = None,
+                 open_browser: Any = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self.kind = kind
+        self.open_browser = open_browser
+        self.cancel_event = threading.Event()
+        self.url = ""
+        self.running = False
+        self.failed = False
+        self.generation = 0
+
+    def compose(self) -> ComposeResult:
+        s = self.backend.session
+        with Vertical(id="signin"):
+            yield Static(Text.assemble(("Sign in to ", ""), (s.name, "bold"),
+                                       (f"\n{s.start_url} · {s.region}", "dim")),
+                         id="signin-title")
+            yield Static("", id="signin-how")
+            with Center():
+                yield Static("", id="signin-code")
+            yield Static("", id="signin-url")
+            yield Static("", id="signin-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.kind is None:
+            self.kind = self.backend.flow_kind()
+        self.start()
+
+    def start(self) -> None:
+        self.cancel_event = threading.Event()
+        self.failed = False
+        self.running = True
+        self.generation += 1
+        self.url = ""
+        self.query_one("#signin-code", Static).update("")
+        self.query_one("#signin-code", Static).display = False
+        self.query_one("#signin-url", Static).update("")
+        how = ("Opening your browser to sign in (authorization code with PKCE)…"
+               if self.kind == "pkce" else
+               "Confirm this code in a browser on any device (device authorization):")
+        self.query_one("#signin-how", Static).update(how)
+        self._state("starting…")
+        self.run_flow(self.kind or "pkce", self.cancel_event, self.generation)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="signin")
+    def run_flow(self, kind: str, cancel: threading.Event, generation: int) -> None:
+        opener = self.open_browser if self.open_browser is not None else self._open_in_app
+        try:
+            for event in self.backend.login_flow(kind, opener, cancel):
+                self.post_message(SignInEvent(event, generation))
+                if cancel.is_set() and type(event).__name__ in ("Done", "Failed"):
+                    return
+        except Exception as exc:  # noqa: BLE001 - shown on screen
+            self.post_message(SignInEvent(_Failure(be.describe_error(exc)[0]), generation))
+
+    def _open_in_app(self, url: str) -> bool:
+        # App.open_url must run on the UI thread
+        self.app.call_from_thread(self.app.open_url, url)
+        return True
+
+    def on_sign_in_event(self, message: SignInEvent) -> None:
+        if message.generation != self.generation:
+            return  # a cancelled attempt still winding down
+        ev = message.event
+        kind = type(ev).__name__
+        if kind == "ShowUrl":
+            self.url = ev.url
+            self.query_one("#signin-url", Static).update(Text.assemble(
+                ("Browser " + ("opened at" if ev.opened else "did not open; visit") + ":\n",
+                 "dim"),
+                (self.display_filter(ev.url), "underline"), ("\nu copies this URL", "dim")))
+            self._state("waiting for you to approve in the browser…")
+        elif kind == "ShowCode":
+            self.url = ev.verification_uri_complete or ev.verification_uri
+            code = self.query_one("#signin-code", Static)
+            code.display = True
+            code.update(Text(" ".join(self.display_filter(ev.user_code)), style="bold"))
+            self.query_one("#signin-url", Static).update(Text.assemble(
+                ("Open ", "dim"), (self.display_filter(ev.verification_uri), "underline"),
+                (" and enter the code above, or open directly:\n", "dim"),
+                (self.display_filter(self.url), "underline"), ("\nu copies this URL", "dim")))
+            self._state("waiting for approval…")
+        elif kind == "Waiting":
+            mins = max(1, math.ceil(ev.seconds_left / 60))
+            self._state(f"waiting for approval… (about {mins} min left · Esc cancels)")
+        elif kind == "Done":
+            self.running = False
+            self.backend.token = ev.token
+            self._state("signed in")
+            self.dismiss(True)
+        elif kind in ("Failed", "_Failure"):
+            self.running = False
+            self.failed = True
+            reason = str(ev.reason)
+            if reason == "cancelled":
+                self._state("cancelled · r retry · Esc back · q quit", error=False)
+            else:
+                self._state(f"✗ {reason}\nr retry · d device code · b browser · q quit",
+                            error=True)
+
+    def _state(self, text: str, error: bool = False) -> None:
+        self.query_one("#signin-state", Static).update(
+            Text(text, style="bold red" if error else ""))
+
+    def action_copy_url(self) -> None:
+        if not self.url:
+            self.notify("no URL yet", severity="warning")
+            return
+        self.app.copy_to_clipboard(self.url)
+        try:
+            self.backend.system_clipboard(self.url)
+        except Exception:  # noqa: BLE001 - OSC 52 already copied it
+            pass
+        self.notify("sign-in URL copied")
+
+    def action_cancel(self) -> None:
+        if self.running:
+            self.cancel_event.set()
+            self.running = False
+            self._state("cancelling…")
+            return
+        self.dismiss(False)
+
+    def action_retry(self) -> None:
+        if not self.running:
+            self.start()
+
+    def action_device(self) -> None:
+        self._switch("device")
+
+    def action_browser(self) -> None:
+        self._switch("pkce")
+
+    def _switch(self, kind: str) -> None:
+        self.cancel_event.set()
+        self.kind = kind
+        self.start()
+
+    def action_quit(self) -> None:
+        self.cancel_event.set()
+        self.app.exit()
+
+
+class _Failure:
+    def __init__(self, reason: str) -> None:
+        self.reason = reason

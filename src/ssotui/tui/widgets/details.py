@@ -1,0 +1,39 @@
+"""The details pane: what the highlighted account/role is and what already points at it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ssotui.tui.filtering import Entry
+
+
+class Details(Static):
+    DEFAULT_CSS = """
+    Details { padding: 0 1; height: auto; }
+    """
+
+    def show(self, entry: Entry | None, role: str | None, profiles: Sequence[str] = (),
+             warnings: Sequence[str] = (), failure: str = "") -> None:
+        if entry is None:
+            self.update(Text("no account selected", style="dim"))
+            return
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        grid.add_row("account", Text(entry.name))
+        grid.add_row("id", Text(entry.account_id))
+        grid.add_row("email", Text(entry.email or "—"))
+        if entry.roles is None:
+            grid.add_row("role", Text("listing roles…", style="dim"))
+        else:
+            grid.add_row("role", Text(role or "—"))
+        grid.add_row("profiles", Text(", ".join(profiles) if profiles else "none in config"))
+        for w in warnings:
+            grid.add_row(Text("⚠", style="yellow"), Text(w, style="yellow"))
+        if failure:
+            grid.add_row(Text("✗", style="red"), Text(failure, style="red"))
+        self.update(grid)

@@ -1,0 +1,118 @@
+"""`ssotui list` in a subprocess against the emulator: the JSON shape, the table,
+the cached (warm) start, the corrupt-cache warning and the login hint."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from interop import aws_env as child_aws_env
+from interop import child_env
+from ssotui.commands.listing import render_json, render_table
+from ssotui.core.models import Account
+
+
+def ssotui(home: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = child_env(child_aws_env(home, url, SSOTUI_CACHE_DIR=str(home / ".cache" / "ssotui")))
+    return subprocess.run(
+        [sys.executable, "-m", "ssotui", *args], env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+
+
+def expected_json(emu: Any) -> list[dict[str, Any]]:
+    rows = [
+        {"accountId": a.account_id, "accountName": a.account_name,
+         "emailAddress": a.email_address, "roles": sorted(roles)}
+        for a, roles in emu.org
+    ]
+    return sorted(rows, key=lambda r: (r["accountName"].casefold(), r["accountName"]))
+
+
+def test_list_json_shape_and_order(signed_in: str, aws_env: Any, isolated_home: Path) -> None:
+    proc = ssotui(isolated_home, aws_env.url, "list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert rows == expected_json(aws_env)
+    assert all(list(r) == ["accountId", "accountName", "emailAddress", "roles"] for r in rows)
+    names = [r["accountName"] for r in rows]
+    assert names == sorted(names, key=str.casefold)
+    assert proc.stderr == ""  # no progress line: stderr is not a terminal
+
+
+def test_list_table(signed_in: str, aws_env: Any, isolated_home: Path) -> None:
+    proc = ssotui(isolated_home, aws_env.url, "list")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["ACCOUNT", "ID", "ROLES"]
+    assert len(lines) == 1 + len(aws_env.org)
+    for acct, roles in aws_env.org:
+        line = next(x for x in lines if acct.account_id in x)
+        assert line.startswith(acct.account_name + " ")
+        assert line.rstrip().endswith(", ".join(sorted(roles)))
+
+
+def test_warm_start_prints_the_cache_then_revalidates(
+    signed_in: str, aws_env: Any, isolated_home: Path,
+) -> None:
+    cold = ssotui(isolated_home, aws_env.url, "list", "--json")
+    assert cold.returncode == 0, cold.stderr
+    calls = aws_env.calls["ListAccounts"]
+    warm = ssotui(isolated_home, aws_env.url, "list", "--json")
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout == cold.stdout
+    assert aws_env.calls["ListAccounts"] == calls + 1  # refreshed in the background
+    assert warm.stderr == ""  # nothing changed, nothing to report
+    forced = ssotui(isolated_home, aws_env.url, "list", "--json", "--refresh")
+    assert forced.returncode == 0 and forced.stdout == cold.stdout
+
+
+def test_corrupt_cache_warns_and_lists(signed_in: str, aws_env: Any, isolated_home: Path) -> None:
+    cache = isolated_home / ".cache" / "ssotui"
+    assert ssotui(isolated_home, aws_env.url, "list").returncode == 0
+    (path,) = list(cache.glob("directory-*.json"))
+    path.write_text('{"version": 1, "accounts": [[')
+    proc = ssotui(isolated_home, aws_env.url, "list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == expected_json(aws_env)
+    warnings = [x for x in proc.stderr.splitlines() if "warning" in x]
+    assert len(warnings) == 1 and str(path) in warnings[0] and "corrupt" in warnings[0]
+    assert json.loads(path.read_text())["version"] == 1  # repaired
+
+
+def test_not_signed_in_exits_1_with_the_login_hint(aws_env: Any, isolated_home: Path) -> None:
+    proc = ssotui(isolated_home, aws_env.url, "list", "--json")
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert "ssotui login --sso-session corp" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_revoked_token_exits_1_with_the_login_hint(
+    signed_in: str, aws_env: Any, isolated_home: Path,
+) -> None:
+    aws_env.revoke(signed_in)
+    proc = ssotui(isolated_home, aws_env.url, "list", "--json", "--refresh")
+    assert proc.returncode == 1
+    assert "ssotui login --sso-session corp" in proc.stderr
+
+
+def test_renderers_sort_by_name_and_keep_unknown_roles_empty() -> None:
+    accounts = [Account("2", "beta", "b@x"), Account("1", "Alpha", "a@x"), Account("3", "alpha2")]
+    rows = json.loads(render_json(accounts, {"2": ("Z", "A")}))
+    assert [r["accountId"] for r in rows] == ["1", "3", "2"]
+    assert rows[2]["roles"] == ["A", "Z"] and rows[0]["roles"] == []
+    table = render_table(accounts, {"2": ("Z", "A")}).splitlines()
+    assert table[3].split() == ["beta", "2", "A,", "Z"]
+
+
+def test_no_textual_import_on_the_list_path() -> None:
+    code = ("import sys, ssotui.commands.listing, ssotui.core.directory;"
+            "print('textual' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=child_env({"HOME": os.environ["HOME"]}), check=True)
+    assert out.stdout.strip() == "False"

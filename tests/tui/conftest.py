@@ -1,0 +1,44 @@
+"""Fixtures for the TUI tests: the fixed org on the emulator and a signed-in `corp`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REGION, SESSION, START_URL, write_token_file
+from tui.tuikit import EXPIRES, ORG
+
+
+@pytest.fixture
+def tui_emulator() -> Iterator[Any]:
+    from ssotui.emulator import Emulator
+
+    with Emulator(org=ORG, seed=3) as emu:
+        yield emu
+
+
+@pytest.fixture
+def tui_env(tui_emulator: Any, monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> Any:
+    """Endpoints at the emulator and one `[sso-session corp]` in the config."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", tui_emulator.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", tui_emulator.url)
+    (isolated_home / ".aws" / "config").write_text(
+        f"[sso-session {SESSION}]\n"
+        f"sso_start_url = {START_URL}\n"
+        f"sso_region = {REGION}\n"
+        "sso_registration_scopes = sso:account:access\n"
+    )
+    return tui_emulator
+
+
+@pytest.fixture
+def tui_signed_in(tui_env: Any, isolated_home: Path) -> Any:
+    token = tui_env.mint_token(start_url=START_URL)
+    write_token_file(isolated_home, SESSION, token, EXPIRES - datetime.now(UTC))
+    return tui_env
+
+

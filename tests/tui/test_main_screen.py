@@ -1,0 +1,272 @@
+"""The main screen against the emulator: listing, filter, and every action key."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from tui.tuikit import make_app, notifications, screen_text, wait_for, wait_main_loaded
+
+from ssotui.tui.widgets.rowlist import RowList
+
+
+def rows(screen: Any, which: str) -> list[Any]:
+    return list(screen.query_one(f"#{which}", RowList).rows)
+
+
+async def test_lists_every_account_with_roles_and_counts(tui_signed_in: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await wait_main_loaded(pilot)
+        names = [e.name for e in rows(screen, "accounts")]
+        assert sorted(names) == sorted(a.account_name for a, _ in tui_signed_in.org)
+        assert all(e.roles is not None for e in rows(screen, "accounts"))
+        text = screen_text(app)
+        n_roles = sum(len(r) for _, r in tui_signed_in.org)
+        assert f"8 accounts · {n_roles} roles" in text, text
+        assert "legacy-[eu]" in text  # brackets shown literally, not eaten as markup
+        assert "7h42m left" in text  # token countdown from the fixed clock
+
+
+async def test_filter_matches_name_and_role_at_once(tui_signed_in: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await wait_main_loaded(pilot)
+        await pilot.press("slash", *"pay adm")
+        await pilot.pause()
+        names = [e.name for e in rows(screen, "accounts")]
+        assert names[:2] == ["prod-payments", "prod-payments-dr"]
+        assert "dev-platform" not in names and "log-archive" not in names
+        assert screen.current_role == "AdministratorAccess"
+        assert f"{len(names)} of 8 accounts" in screen_text(app)
+        # id digits match too, and a term can be a role alone
+        await pilot.press(*["backspace"] * 7, *"5566 audit")
+        await pilot.pause()
+        assert [e.name for e in rows(screen, "accounts")] == ["log-archive"]
+        assert screen.current_role == "SecurityAudit"
+
+
+async def test_typing_a_letter_anywhere_starts_the_filter(tui_signed_in: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await wait_main_loaded(pilot)
+        await pilot.press("l", "o", "g")  # not bound: goes to the filter
+        await pilot.pause()
+        assert screen.query_one("#filter").value == "log"
+        assert [e.name for e in rows(screen, "accounts")] == ["log-archive"]
+        await pilot.press("escape")  # leave the filter, keep it
+        await pilot.press("escape")  # clear it
+        await pilot.pause()
+        assert len(rows(screen, "accounts")) == 8
+
+
+async def test_c_copies_default_format_and_notifies_without_secret(tui_signed_in: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        await pilot.press("slash", *"prod-identity", "escape", "c")
+        await wait_for(pilot, lambda: app.clipboard, "clipboard")
+        lines = app.clipboard.splitlines()
+        assert [line.split("=")[0] for line in lines] == [
+            "export AWS_ACCESS_KEY_ID", "export AWS_SECRET_ACCESS_KEY",
+            "export AWS_SESSION_TOKEN", "export AWS_CREDENTIAL_EXPIRATION"]
+        secret = lines[1].split("=", 1)[1]
+        note = "\n".join(notifications(app))
+        assert "prod-identity / AdministratorAccess" in note and "valid" in note
+        assert secret not in note and secret not in screen_text(app)
+        assert tui_signed_in.calls["GetRoleCredentials"] == 1
+
+
+async def test_enter_in_filter_copies_best_match(tui_signed_in: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        await pilot.press("slash", *"stag read", "enter")
+        await wait_for(pilot, lambda: app.clipboard, "clipboard")
+        assert any("staging-api / ReadOnly" in n for n in notifications(app)), notifications(app)
+
+
+async def test_e_chooses_a_format_then_copies(tui_signed_in: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen", "chooser")
+        assert "powershell" in screen_text(app)
+        await pilot.press("down", "down", "enter")  # env -> env-no-export -> fish
+        await wait_for(pilot, lambda: app.clipboard, "clipboard")
+        assert app.clipboard.startswith('set -gx AWS_ACCESS_KEY_ID "')
+        assert any("as fish" in n for n in notifications(app))
+
+
+async def test_p_writes_a_profile_after_preview_and_diff(tui_signed_in: Any,
+                                                         isolated_home: Path) -> None:
+    config = isolated_home / ".aws" / "config"
+    before = config.read_text()
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await wait_main_loaded(pilot)
+        await pilot.press("slash", *"dev-plat dev", "escape", "p")
+        await wait_for(pilot, lambda: "sso_account_id = 444455556666" in screen_text(app),
+                       "preview")
+        text = screen_text(app)
+        assert "[profile 444455556666_Developer]" in text
+        assert "+sso_role_name = Developer" in text  # the diff
+        assert config.read_text() == before  # nothing written by the preview
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen", "close")
+        written = config.read_text()
+        assert written.startswith(before)
+        assert "[profile 444455556666_Developer]\nsso_session = corp\n" in written
+        assert any("wrote [profile 444455556666_Developer]" in n for n in notifications(app))
+        # the details pane now shows the profile pointing at this role
+        await wait_for(pilot, lambda: "444455556666_Developer" in screen_text(app), "details")
+        assert screen.current_role == "Developer"
+
+
+async def test_p_warns_about_a_colliding_profile_and_replaces_on_confirm(
+        tui_signed_in: Any, isolated_home: Path) -> None:
+    config = isolated_home / ".aws" / "config"
+    config.write_text(config.read_text() + "\n[profile team]\nsso_session = corp\n"
+                      "sso_account_id = 999999999999\nsso_role_name = Other\n")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        await pilot.press("slash", *"log-arch", "escape", "p")
+        await wait_for(pilot, lambda: "name" in screen_text(app), "dialog")
+        name = app.screen.query_one("#name")
+        name.value = "team"
+        await wait_for(pilot, lambda: "differs" in screen_text(app), "collision warning")
+        assert "Replace" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "555566667777" in config.read_text(), "write")
+        assert "999999999999" not in config.read_text()
+
+
+async def test_w_writes_credentials_masked_until_revealed(tui_signed_in: Any,
+                                                          isolated_home: Path) -> None:
+    creds = isolated_home / ".aws" / "credentials"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_main_loaded(pilot)
+        await pilot.press("slash", *"sandbox", "escape", "w")
+        await wait_for(pilot, lambda: "aws_secret_access_key" in screen_text(app), "preview")
+        assert "••••••••" in screen_text(app)
+        assert not creds.exists()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "••••••••" not in screen_text(app).split("aws_session_token")[0]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, creds.exists, "credentials file")
+        text = creds.read_text()
+        assert "[333344445555_PowerUser]" in text and "aws_session_token = " in text
+        assert stat.S_IMODE(os.stat(creds).st_mode) == 0o600
+
+
+async def test_r_refreshes_the_listing(tui_signed_in: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await wait_main_loaded(pilot)
+        first = tui_signed_in.calls["ListAccounts"]
+        screen.listing_done = False
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.listing_done, "refresh")
+        assert tui_signed_in.calls["ListAccounts"] > first
+
+
+async def test_f_marks_favorite_and_digits_jump(tui_signed_in: Any) -> None:
+    from ssotui.core import prefs
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await wait_main_loaded(pilot)
+        await pilot.press("slash", *"staging dev", "escape", "f")
+        await pilot.pause()
+        assert prefs.load_prefs().favorites == ["777788889999/Developer"]
+        assert "★" in screen_text(app)
+        await pilot.press("escape")  # clear the filter; favorites sort first
+        await pilot.pause()
+        assert rows(screen, "accounts")[0].name == "staging-api"
+        await pilot.press("end")  # move away, then jump back with 1
+        await pilot.press("1")
+        await pilot.pause()
+        assert screen.current_entry.name == "staging-api"
+        assert screen.current_role == "Developer"
+        await pilot.press("2")
+        assert any("no favorite or recent #2" in n for n in notifications(app))
+
+
+async def test_help_lists_every_binding(tui_signed_in: Any) -> None:
+    from ssotui.tui.screens.main import ACTIONS
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_main_loaded(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")
+        text = screen_text(app)
+        for _, _, _, description in ACTIONS:
+            assert description in text
+        assert "ctrl+p" in text and "1 … 9" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen", "close")
+
+
+async def test_palette_has_the_actions_and_logout(tui_signed_in: Any,
+                                                  isolated_home: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Copy", "Export as", "Profile", "Credentials", "Refresh", "Session",
+                      "Fav", "Logout"):
+            assert title in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Logout")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: tui_signed_in.calls["Logout"] == 1, "logout")
+        cache = isolated_home / ".aws" / "sso" / "cache"
+        await wait_for(pilot, lambda: not any(
+            "accessToken" in p.read_text() and "corp" not in p.name
+            for p in cache.glob("*.json")) or type(app.screen).__name__ == "SignInScreen",
+            "sign-in after logout")
+
+
+async def test_q_quits(tui_signed_in: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_value is None
+    assert not app.is_running
+
+
+async def test_print_env_exits_with_exports(tui_signed_in: Any) -> None:
+    app = make_app(print_env=True, fmt="fish")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        await pilot.press("slash", *"prod-pay read", "enter")
+        await wait_for(pilot, lambda: not app.is_running, "exit")
+    assert app.return_value.startswith('set -gx AWS_ACCESS_KEY_ID "ASIA')
+    assert app.clipboard == ""  # printing, not copying
+
+
+async def test_expired_token_while_copying_leads_to_sign_in(tui_signed_in: Any) -> None:
+    app = make_app(flow="pkce")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await wait_main_loaded(pilot)
+        tui_signed_in.revoke(screen.backend.token.access_token)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: any("credentials failed" in (n.title or "")
+                                          for n in app._notifications), "error notification")
+        # the headless browser approves: back on the main screen, and copying works
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen"
+                       and app.screen is not screen or app.screen is screen, "back")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen", "main")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: app.clipboard, "clipboard")

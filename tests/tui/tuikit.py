@@ -1,0 +1,96 @@
+"""Helpers for the TUI tests: the fixed org, the fixed clock, waiting and reading the screen."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.console import Console
+
+from ssotui.core.models import Account
+
+# A fixed org: names and ids on screen never change between runs.
+ORG: list[tuple[Account, list[str]]] = [
+    (Account("111122223333", "prod-payments", "payments-prod@example.com"),
+     ["AdministratorAccess", "ReadOnly"]),
+    (Account("222233334444", "prod-payments-dr", "payments-dr@example.com"),
+     ["AdministratorAccess", "ReadOnly"]),
+    (Account("333344445555", "sandbox-payments", "sandbox@example.com"), ["PowerUser"]),
+    (Account("444455556666", "dev-platform", "platform-dev@example.com"),
+     ["AdministratorAccess", "Developer", "ReadOnly"]),
+    (Account("555566667777", "log-archive", "logs@example.com"), ["SecurityAudit"]),
+    (Account("666677778888", "legacy-[eu]", "legacy@example.com"), ["Billing"]),
+    (Account("777788889999", "staging-api", "staging@example.com"), ["Developer", "ReadOnly"]),
+    (Account("888899990000", "prod-identity", "identity@example.com"),
+     ["AdministratorAccess", "ViewOnlyAccess"]),
+]
+
+# Token valid until EXPIRES; the app's clock says NOW, so "7h42m left" on screen.
+EXPIRES = datetime(2099, 1, 1, 0, 0, tzinfo=UTC)
+NOW = datetime(2098, 12, 31, 16, 18, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def make_app(**kw: Any) -> Any:
+    from ssotui.commands.tui import headless_browser
+    from ssotui.tui.app import SsotuiApp
+
+    kw.setdefault("clock", fixed_clock)
+    kw.setdefault("open_browser", headless_browser)
+    return SsotuiApp(**kw)
+
+
+async def wait_for(pilot: Any, cond: Callable[[], Any], what: str = "condition",
+                   limit: float = 15.0) -> None:
+    """Pause until `cond()` is true (fails the test after `limit` seconds)."""
+    waited = 0.0
+    while not cond():
+        if waited >= limit:
+            raise AssertionError(f"gave up waiting for {what}:\n{screen_text(pilot.app)}")
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+def screen_name(app: Any) -> str:
+    return type(app.screen).__name__
+
+
+async def wait_main_loaded(pilot: Any) -> Any:
+    await wait_for(pilot, lambda: screen_name(pilot.app) == "MainScreen", "main screen")
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.listing_done, "listing to finish")
+    await pilot.pause()
+    return screen
+
+
+def screen_text(app: Any) -> str:
+    """The screen as plain text (what a user reads)."""
+    w, h = app.size
+    console = Console(width=w, height=h, file=io.StringIO(), force_terminal=True,
+                      color_system=None, record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def notifications(app: Any) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+_PORT = re.compile(r"127\.0\.0\.1:\d+")
+_QUERY = re.compile(r"\?.*$")
+
+
+def steady(text: str) -> str:
+    """Hide the random parts of sign-in URLs and codes for snapshots."""
+    text = _PORT.sub("127.0.0.1:PORT", text)
+    text = _QUERY.sub("?…", text)
+    if re.fullmatch(r"[A-Z0-9]{4}-?[A-Z0-9]{4}", text):
+        return "WXYZ-2345"
+    return text
