@@ -16,7 +16,6 @@ import pytest
 from conftest import SESSION
 from interop import aws_env, run_python
 from ssotui.cli import main
-from ssotui.commands.actions import plan_profile
 from ssotui.core import awsconfig, rolecreds
 from ssotui.core.models import SsoSession
 from ssotui.core.prefs import Prefs, save_prefs
@@ -146,11 +145,14 @@ def test_profile_conflict_force_and_dry_run(signed_in: str, emulator: object,
     assert main(["profile", acct_id, role, "--name", "p", "--region", "eu-west-1"]) == 2
     line = _one_line_error(capsys.readouterr().err)
     assert "region us-east-1 -> eu-west-1" in line and "--force" in line
-    assert main(["profile", acct_id, role, "--name", "p", "--region", "eu-west-1",
-                 "--force", "--dry-run"]) == 0
-    diff = capsys.readouterr().out
-    assert "-region = us-east-1\n+region = eu-west-1\n" in diff
-    assert _config().read_bytes() == written
+    for force in (["--force"], []):
+        assert main(["profile", acct_id, role, "--name", "p", "--region", "eu-west-1",
+                     "--dry-run", *force]) == 0
+        captured = capsys.readouterr()
+        assert "-region = us-east-1\n+region = eu-west-1\n" in captured.out
+        assert "nothing written" in captured.err
+        assert ("--force" in captured.err) == (not force)
+        assert _config().read_bytes() == written
     assert main(["profile", acct_id, role, "--name", "p", "--region", "eu-west-1", "--force"]) == 0
     assert b"region = eu-west-1" in _config().read_bytes()
 
@@ -177,7 +179,7 @@ def test_profile_warns_about_credentials_section(signed_in: str, emulator: objec
 def test_missing_sso_session_block_is_created() -> None:
     s = SsoSession("corp", "https://d-1.awsapps.com/start", "eu-west-1", ("sso:account:access",))
     values = {"sso_session": "corp", "sso_account_id": "1", "sso_role_name": "R"}
-    text = plan_profile("# mine\n", s, "p", values, force=False, path="config")
+    text = awsconfig.plan_profile("# mine\n", s, "p", values, force=False, path="config")
     assert text == (
         "# mine\n\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\n"
         "sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n"

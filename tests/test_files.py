@@ -3,9 +3,7 @@ the disk fills up, two processes write at once, or the writer is SIGKILLed."""
 
 from __future__ import annotations
 
-import os
-import random
-import signal
+import json
 import subprocess
 import sys
 import textwrap
@@ -23,10 +21,6 @@ BASE = "[default]\nregion = us-east-1\n"
 def _values(i: int) -> dict[str, str]:
     return {"sso_session": "corp", "sso_account_id": f"{100000000000 + i}",
             "sso_role_name": "ReadOnly", "region": "us-east-1"}
-
-
-def _block(name: str, i: int) -> str:
-    return f"\n[profile {name}]\n" + "".join(f"{k} = {v}\n" for k, v in _values(i).items())
 
 
 def test_new_file_is_0600_and_parent_created(tmp_path: Path) -> None:
@@ -164,49 +158,78 @@ def test_two_processes_fifty_profiles_each(tmp_path: Path) -> None:
     assert target.read_text().startswith(BASE)
 
 
-def _crash_child(target: Path) -> None:
-    # Runs in a forked child: keeps appending profiles until it is killed.
+CRASH_LOOP = """
+import json, os, random, signal, sys, time
+from ssotui.core import awsconfig
+
+target, rounds, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+BASE = "[default]\\nregion = us-east-1\\n"
+
+
+def values(i):
+    return {"sso_session": "corp", "sso_account_id": str(100000000000 + i),
+            "sso_role_name": "ReadOnly", "region": "us-east-1"}
+
+
+def block(i):
+    return f"\\n[profile p{i:05d}]\\n" + "".join(f"{k} = {v}\\n" for k, v in values(i).items())
+
+
+def writer():
+    # The forked child: append profiles until SIGKILL arrives.
     try:
         count = len(awsconfig.load_profiles(target)) - 1
         while True:
-            awsconfig.save_profile(f"p{count:05d}", _values(count), path=target)
+            awsconfig.save_profile(f"p{count:05d}", values(count), path=target)
             count += 1
     finally:
         os._exit(0)
 
 
+states = [BASE]  # states[k]: the file after k profiles were appended
+rng = random.Random(seed)
+report = {"rounds": 0, "partial": [], "counts": []}
+for r in range(rounds):
+    pid = os.fork()
+    if pid == 0:
+        writer()
+    time.sleep(rng.uniform(0.0, 0.03))
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    with open(target, encoding="utf-8", newline="") as f:
+        text = f.read()
+    count = len(awsconfig.load_profiles(target)) - 1
+    while len(states) <= count:
+        states.append(states[-1] + block(len(states) - 1))
+    if text != states[count]:
+        report["partial"].append(r)
+    report["counts"].append(count)
+    report["rounds"] += 1
+print(json.dumps(report))
+"""
+
+
 @pytest.mark.slow
 def test_sigkill_never_leaves_a_partial_file(tmp_path: Path) -> None:
-    target = tmp_path / "config"
+    # A clean single-threaded helper forks the writers, so no thread of this test
+    # process can be caught mid-lock by fork().
+    (tmp_path / "crash").mkdir()
+    target = tmp_path / "crash" / "config"
     target.write_text(BASE)
-    rng = random.Random(1234)
-    states = [BASE]  # states[k]: the file after k profiles were appended
-
-    def state(k: int) -> str:
-        while len(states) <= k:
-            n = len(states) - 1
-            states.append(states[-1] + _block(f"p{n:05d}", n))
-        return states[k]
-
-    progressed = 0
-    last = 0
-    for _ in range(200):
-        pid = os.fork()
-        if pid == 0:
-            _crash_child(target)
-        time.sleep(rng.uniform(0.0, 0.03))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        text = target.read_text()
-        count = len(awsconfig.load_profiles(target)) - 1  # parses, or this raises
-        assert text == state(count), "the file is exactly one of the complete versions"
-        assert count >= last
-        progressed += count > last
-        last = count
+    proc = subprocess.run([sys.executable, "-c", CRASH_LOOP, str(target), "200", "1234"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["rounds"] == 200
+    assert report["partial"] == [], "the file was always exactly one complete version"
+    counts = report["counts"]
+    assert counts == sorted(counts)
+    progressed = sum(1 for a, b in zip([0, *counts], counts, strict=False) if b > a)
     assert progressed >= 20, "the writer was killed while it was making progress"
     # the next write cleans up the temp files killed writers left behind
     awsconfig.save_profile("final", _values(0), path=target)
-    assert not list(tmp_path.glob(".config.*.tmp"))
+    assert not list(target.parent.glob(".config.*.tmp"))
+    assert awsconfig.load_profiles(target)["final"]["sso_account_id"] == "100000000000"
 
 
 def test_lock_serialises_read_modify_write_across_processes(tmp_path: Path) -> None:

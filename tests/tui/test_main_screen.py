@@ -7,9 +7,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from tui.tuikit import make_app, notifications, screen_text, wait_for, wait_main_loaded
-
 from ssotui.tui.widgets.rowlist import RowList
+from tui.tuikit import make_app, notifications, screen_text, wait_for, wait_main_loaded
 
 
 def rows(screen: Any, which: str) -> list[Any]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssotui.core import awsconfig, clipboard, credfile, exports, files, names
-from ssotui.core.errors import NeedsLogin, RuntimeFailure, SsotuiError, UsageError
+from ssotui.core.errors import ConfigError, NeedsLogin, RuntimeFailure, SsotuiError, UsageError
 from ssotui.core.models import SsoSession, Token
 from ssotui.core.prefs import Prefs, load_prefs
 
@@ -184,31 +184,6 @@ def run_creds(args: argparse.Namespace) -> int:
 # --- profile ---------------------------------------------------------------------
 
 
-def profile_values(session: SsoSession, account_id: str, role: str, region: str | None,
-                   output: str | None) -> dict[str, str]:
-    """The keys of a profile block, in the order the AWS CLI writes them."""
-    if session.is_legacy:
-        values = {"sso_start_url": session.start_url, "sso_region": session.region}
-    else:
-        values = {"sso_session": session.name}
-    values["sso_account_id"] = account_id
-    values["sso_role_name"] = role
-    if region:
-        values["region"] = region
-    if output:
-        values["output"] = output
-    return values
-
-
-def plan_profile(old: str | None, session: SsoSession, name: str, values: dict[str, str],
-                 *, force: bool, path: Any) -> str:
-    """The config text with the profile (and, when missing, its sso-session block)."""
-    text = old
-    if not session.is_legacy and awsconfig.parse(old, path).find("sso-session", session.name) is None:
-        text = awsconfig.upsert_sso_session(old, session, path=path)
-    return awsconfig.upsert_profile(text, name, values, force=force, path=path)
-
-
 def _credential_sections() -> list[str]:
     try:
         return credfile.section_names()
@@ -232,7 +207,7 @@ def run_profile(args: argparse.Namespace) -> int:
     _check_role(t)
     name = args.name or _default_name(t, prefs)
     region = args.region or prefs.default_region or t.session.region
-    values = profile_values(t.session, t.account_id, t.role, region, args.output)
+    values = awsconfig.profile_values(t.session, t.account_id, t.role, region, args.output)
     if name in _credential_sections():
         _note(
             f"warning: [{name}] also exists in {credfile.credentials_path()}; its static keys "
@@ -240,14 +215,19 @@ def run_profile(args: argparse.Namespace) -> int:
         )
     if args.dry_run:
         old = files.read_text(path)
-        new = plan_profile(old, t.session, name, values, force=args.force, path=path)
+        refused = ""
+        try:
+            new = awsconfig.plan_profile(old, t.session, name, values, force=args.force, path=path)
+        except ConfigError:
+            raise
+        except UsageError as exc:  # a different block: show what --force would do
+            refused = f" ({exc})"
+            new = awsconfig.plan_profile(old, t.session, name, values, force=True, path=path)
         diff = awsconfig.unified_diff(old, new, path)
-        sys.stdout.write(diff if diff else "")
-        _note("no change" if not diff else "dry run: nothing written")
+        sys.stdout.write(diff)
+        _note(f"dry run: nothing written{refused}" if diff else "dry run: no change")
         return 0
-    changed = files.update(
-        path, lambda old: plan_profile(old, t.session, name, values, force=args.force, path=path)
-    )
+    changed = awsconfig.write_profile(t.session, name, values, force=args.force, path=path)
     _note(f"{'wrote' if changed else 'unchanged:'} [{awsconfig.profile_header(name)}] in {path}")
     print(name)
     return 0

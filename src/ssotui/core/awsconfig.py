@@ -213,7 +213,7 @@ def render_block(header: str, values: Mapping[str, str], newline: str = "\n") ->
     """`[header]` and `key = value` lines, rendered by configupdater, ending in `newline`."""
     for key, val in values.items():
         if any(c in str(val) for c in "\r\n") or any(c in key for c in "\r\n=:[]"):
-            raise UsageError(f"invalid value for {key}: line breaks are not allowed")
+            raise UsageError(f"invalid key or value for {key!r}: no line breaks (nor = : [ ] in keys)")
     updater = ConfigUpdater()
     updater.add_section(header)
     for key, val in values.items():
@@ -312,6 +312,32 @@ def unified_diff(old: str | None, new: str, path: str | os.PathLike[str]) -> str
     ))
 
 
+def profile_values(session: SsoSession, account_id: str, role: str, region: str | None,
+                   output: str | None) -> dict[str, str]:
+    """The keys of a profile block for a role, in the order the AWS CLI writes them
+    (a legacy session gets the legacy sso_start_url/sso_region keys)."""
+    if session.is_legacy:
+        values = {"sso_start_url": session.start_url, "sso_region": session.region}
+    else:
+        values = {"sso_session": session.name}
+    values["sso_account_id"] = account_id
+    values["sso_role_name"] = role
+    if region:
+        values["region"] = region
+    if output:
+        values["output"] = output
+    return values
+
+
+def plan_profile(old: str | None, session: SsoSession, name: str, values: dict[str, str],
+                 *, force: bool = False, path: str | os.PathLike[str] = "config") -> str:
+    """The config text with the profile (and, when missing, its sso-session block)."""
+    text = old
+    if not session.is_legacy and parse(old, path).find("sso-session", session.name) is None:
+        text = upsert_sso_session(old, session, path=path)
+    return upsert_profile(text, name, values, force=force, path=path)
+
+
 # --- committing (read-modify-write under the file lock) ------------------------
 
 
@@ -327,3 +353,10 @@ def save_sso_session(session: SsoSession, *, force: bool = False,
     """Add (or, with `force`, replace) the `[sso-session NAME]` block for `session`."""
     p = Path(path) if path is not None else config_path()
     return files.update(p, lambda old: upsert_sso_session(old, session, force=force, path=p))
+
+
+def write_profile(session: SsoSession, name: str, values: Mapping[str, str], *,
+                  force: bool = False, path: str | os.PathLike[str] | None = None) -> bool:
+    """Commit `plan_profile` to the config file; False when nothing changed."""
+    p = Path(path) if path is not None else config_path()
+    return files.update(p, lambda old: plan_profile(old, session, name, dict(values), force=force, path=p))

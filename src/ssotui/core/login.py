@@ -357,10 +357,11 @@ def pkce_flow(
     *,
     open_browser: OpenBrowser | None = default_open_browser,
     cancel: threading.Event | None = None,
-    timeout: float = PKCE_TIMEOUT,
+    timeout: float | None = None,
 ) -> Iterator[Event]:
     """Authorization code with PKCE through a loopback server on 127.0.0.1 only."""
     cancel = cancel or threading.Event()
+    timeout = PKCE_TIMEOUT if timeout is None else timeout
     try:
         reg = _pkce_registration(session, clients)
     except (ClientError, BotoCoreError) as exc:

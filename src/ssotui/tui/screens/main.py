@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -140,7 +141,12 @@ class MainScreen(Screen[None]):
 
     # -- directory events ---------------------------------------------------
     def on_directory_event(self, message: DirectoryEvent) -> None:
-        ev = message.event
+        try:
+            self._directory_event(message.event)
+        except NoMatches:
+            pass  # the screen is closing: its widgets are already gone
+
+    def _directory_event(self, ev: Any) -> None:
         kind = type(ev).__name__
         status = self.query_one(StatusBar)
         if kind == "CachedOrg":
@@ -220,6 +226,8 @@ class MainScreen(Screen[None]):
 
     def _flush(self) -> None:
         self._flush_pending = False
+        if not self.is_attached:
+            return
         if not self._dirty:
             return
         self._dirty = False

@@ -25,6 +25,18 @@ from ssotui.tui import backend as be
 from ssotui.tui.messages import SignInEvent
 
 
+def _identity(text: str) -> str:
+    return text
+
+
+#: What the screen shows of a URL or code; snapshot tests swap it to hide random ports.
+display_filter: Callable[[str], str] = _identity
+
+
+def _shown(text: str) -> str:
+    return display_filter(text)
+
+
 class SignInScreen(Screen[bool]):
     """Dismisses with True once signed in, False when the user gives up."""
 
@@ -36,9 +48,6 @@ class SignInScreen(Screen[bool]):
         Binding("b", "browser", "use browser"),
         Binding("q", "quit", "quit"),
     ]
-
-    #: What the screen shows of a URL or code (tests swap it to hide random ports/codes).
-    display_filter: ClassVar[Callable[[str], str]] = staticmethod(lambda text: text)
 
     def __init__(self, backend: be.Backend, kind: str | None = None,
                  open_browser: Any = None) -> None:
@@ -112,17 +121,17 @@ class SignInScreen(Screen[bool]):
             self.query_one("#signin-url", Static).update(Text.assemble(
                 ("Browser " + ("opened at" if ev.opened else "did not open; visit") + ":\n",
                  "dim"),
-                (self.display_filter(ev.url), "underline"), ("\nu copies this URL", "dim")))
+                (_shown(ev.url), "underline"), ("\nu copies this URL", "dim")))
             self._state("waiting for you to approve in the browser…")
         elif kind == "ShowCode":
             self.url = ev.verification_uri_complete or ev.verification_uri
             code = self.query_one("#signin-code", Static)
             code.display = True
-            code.update(Text(" ".join(self.display_filter(ev.user_code)), style="bold"))
+            code.update(Text(" ".join(_shown(ev.user_code)), style="bold"))
             self.query_one("#signin-url", Static).update(Text.assemble(
-                ("Open ", "dim"), (self.display_filter(ev.verification_uri), "underline"),
+                ("Open ", "dim"), (_shown(ev.verification_uri), "underline"),
                 (" and enter the code above, or open directly:\n", "dim"),
-                (self.display_filter(self.url), "underline"), ("\nu copies this URL", "dim")))
+                (_shown(self.url), "underline"), ("\nu copies this URL", "dim")))
             self._state("waiting for approval…")
         elif kind == "Waiting":
             mins = max(1, math.ceil(ev.seconds_left / 60))

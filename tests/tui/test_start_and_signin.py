@@ -1,0 +1,157 @@
+"""Start-up paths (one, several, no sessions; a bad config) and the sign-in screen."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from conftest import REGION, SESSION, START_URL, write_token_file
+from tui.tuikit import EXPIRES, make_app, notifications, screen_name, screen_text, wait_for
+
+
+def never_open(url: str) -> bool:
+    """A browser that cannot open (e.g. over SSH): the user must use the URL."""
+    return False
+
+
+def add_session(home: Path, name: str, url: str = "https://d-other.awsapps.com/start") -> None:
+    config = home / ".aws" / "config"
+    config.write_text(config.read_text() + f"\n[sso-session {name}]\nsso_start_url = {url}\n"
+                      f"sso_region = eu-west-1\n")
+
+
+async def test_several_sessions_show_the_picker_with_state(tui_signed_in: Any,
+                                                           isolated_home: Path) -> None:
+    add_session(isolated_home, "other")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "SessionsScreen", "picker")
+        text = screen_text(app)
+        assert re.search(r"corp\s+https://d-emulator.awsapps.com/start\s+us-east-1\s+"
+                         r"signed in · 7h42m left", text), text
+        assert re.search(r"other\s+https://d-other.awsapps.com/start\s+eu-west-1\s+signed out",
+                         text), text
+        await pilot.press("enter")  # corp is first
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+
+
+async def test_no_session_shows_a_form_that_creates_one(tui_env: Any,
+                                                        isolated_home: Path) -> None:
+    config = isolated_home / ".aws" / "config"
+    config.write_text("# my settings\n[default]\nregion = eu-west-1\n")
+    app = make_app(flow="pkce")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "NewSessionScreen", "form")
+        await pilot.press(*"work", "enter")
+        await pilot.press(*"bad url", "enter", "enter")
+        await wait_for(pilot, lambda: "✗" in screen_text(app), "validation error")
+        app.screen.query_one("#start_url").value = START_URL
+        await pilot.press("ctrl+s")
+        # the new session has no token: sign-in (browser auto-approves), then main
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+    text = config.read_text()
+    assert text.startswith("# my settings\n[default]\nregion = eu-west-1\n")
+    assert f"[sso-session work]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n" in text
+
+
+async def test_pkce_sign_in_then_main(tui_env: Any, isolated_home: Path) -> None:
+    app = make_app(flow="pkce")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main after sign-in")
+        assert tui_env.calls["CreateToken"] == 1
+    tokens = list((isolated_home / ".aws" / "sso" / "cache").glob("*.json"))
+    assert any('"accessToken"' in p.read_text() for p in tokens)
+
+
+async def test_pkce_shows_url_copies_it_and_escape_cancels(tui_env: Any) -> None:
+    app = make_app(flow="pkce", open_browser=never_open)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: "did not open" in screen_text(app), "URL")
+        await pilot.press("u")
+        assert app.clipboard.startswith(tui_env.url + "/authorize?response_type=code")
+        assert "sign-in URL copied" in notifications(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "cancelled" in screen_text(app), "cancelled")
+        # retry, then let "the user" open the copied URL in a browser elsewhere
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "did not open" in screen_text(app), "URL again")
+        await pilot.press("u")
+        from ssotui.commands.tui import headless_browser
+
+        headless_browser(app.clipboard)
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+
+
+async def test_denied_in_browser_shows_error_and_retry_works(tui_env: Any) -> None:
+    tui_env.deny_authorize = True
+    app = make_app(flow="pkce")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: "denied" in screen_text(app), "error")
+        assert "r retry" in screen_text(app)
+        tui_env.deny_authorize = False
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+
+
+async def test_device_code_flow_shows_code_and_completes(tui_env: Any) -> None:
+    tui_env.approve_mode = "manual"
+    app = make_app(flow="device")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: tui_env.pending_user_codes(), "a device code")
+        code = tui_env.pending_user_codes()[0]
+        await wait_for(pilot, lambda: " ".join(code) in screen_text(app), "code on screen")
+        await pilot.press("u")
+        assert code.replace("-", "") in app.clipboard.replace("-", "")  # verificationUriComplete
+        tui_env.approve(code)
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+
+
+async def test_expired_token_goes_to_sign_in(tui_env: Any, isolated_home: Path) -> None:
+    token = tui_env.mint_token(start_url=START_URL)
+    write_token_file(isolated_home, SESSION, token, datetime(2000, 1, 1, tzinfo=UTC)
+                     - datetime.now(UTC))
+    app = make_app(flow="pkce", open_browser=never_open)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "SignInScreen", "sign-in")
+
+
+async def test_malformed_config_is_an_error_screen_naming_the_line(tui_env: Any,
+                                                                   isolated_home: Path) -> None:
+    config = isolated_home / ".aws" / "config"
+    config.write_text("[sso-session corp\nsso_start_url = x\n")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", "error screen")
+        assert f"{config}:1" in screen_text(app).replace("\n", "")
+        config.write_text(f"[sso-session corp]\nsso_start_url = {START_URL}\n"
+                          f"sso_region = {REGION}\n")
+        write_token_file(isolated_home, SESSION, tui_env.mint_token(start_url=START_URL),
+                         EXPIRES - datetime.now(UTC))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main after retry")
+
+
+async def test_unknown_session_name_is_an_error(tui_env: Any) -> None:
+    app = make_app(session_name="nope")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", "error screen")
+        assert "No sso-session 'nope'" in screen_text(app)
+
+
+async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path) -> None:
+    add_session(isolated_home, "other", url="https://d-other.awsapps.com/start")
+    app = make_app(session_name=SESSION, flow="device", open_browser=never_open)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen_name(app) == "SessionsScreen", "picker")
+        await pilot.press("escape")  # back to where we were
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main again")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen_name(app) == "SessionsScreen", "picker")
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: screen_name(app) == "SignInScreen", "sign-in for other")
+        assert "other" in screen_text(app)
+        assert app.backend is not None and app.backend.session.name == "other"
