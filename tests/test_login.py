@@ -136,14 +136,19 @@ def test_pkce_denied_consent_fails_and_writes_nothing(aws_env: object) -> None:
     assert not tokens.token_path(CORP).exists()
 
 
-def test_pkce_wrong_path_is_ignored_then_real_callback_works(aws_env: object) -> None:
+def test_pkce_stray_requests_do_not_block_the_callback(aws_env: object) -> None:
     def browser(url: str) -> bool:
         redirect = parse_qs(urlsplit(url).query)["redirect_uri"][0]
         port = urlsplit(redirect).port
         assert _get(f"http://127.0.0.1:{port}/favicon.ico")[0] == 404
+        # a browser's speculative connection that never sends a request must not block
+        idle.append(socket.create_connection(("127.0.0.1", port or 0), timeout=5))
         return Browser()(url)
 
+    idle: list[socket.socket] = []
+
     events = _run(login.pkce_flow(CORP, make_clients(CORP), open_browser=browser))
+    idle[0].close()
     assert isinstance(events[-1], login.Done)
 
 

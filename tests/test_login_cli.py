@@ -253,9 +253,8 @@ def test_legacy_profile_login_and_botocore(aws_env: object, isolated_home: Path)
 def test_run_login_pkce_prints_url_and_signs_in(aws_env: object, isolated_home: Path,
                                                 monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    from test_login import Browser
-
     from ssotui.cli import main
+    from test_login import Browser
 
     browser = Browser()
     monkeypatch.setattr(login, "browser_available", lambda: True)

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-import os
 import sys
-from pathlib import Path
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from ssotui.core import awsconfig, login, sessions, tokens
+from ssotui.core import login, sessions
 from ssotui.core.clients import make_clients
-from ssotui.core.models import SsoSession
+from ssotui.core.login import clear_cli_cache  # noqa: F401 - the TUI imports it from here
 
 
 def _say(text: str) -> None:
@@ -58,63 +52,11 @@ def run_login(args: argparse.Namespace) -> int:
     return 1
 
 
-def _cli_cache_keys(session: SsoSession) -> set[str]:
-    """Names of `~/.aws/cli/cache` files botocore writes for profiles on this session.
-
-    botocore's SSOCredentialFetcher key: sha1 of compact sorted JSON of roleName,
-    accountId and sessionName (startUrl for legacy profiles)."""
-    keys: set[str] = set()
-    for values in awsconfig.load_profiles().values():
-        account, role = values.get("sso_account_id"), values.get("sso_role_name")
-        if not account or not role:
-            continue
-        args: dict[str, str] = {"roleName": role, "accountId": account}
-        if session.is_legacy:
-            if values.get("sso_session") or values.get("sso_start_url") != session.start_url:
-                continue
-            args["startUrl"] = session.start_url
-        else:
-            if values.get("sso_session") != session.name:
-                continue
-            args["sessionName"] = session.name
-        text = json.dumps(args, sort_keys=True, separators=(",", ":"))
-        keys.add(hashlib.sha1(text.encode("utf-8")).hexdigest())
-    return keys
-
-
-def clear_cli_cache(session: SsoSession) -> int:
-    """Delete the AWS CLI's cached role credentials for this session's profiles.
-
-    Unlike `aws sso logout` (which deletes every `"ProviderType": "sso"` file), only
-    files we can tie to this session are removed: other sessions stay signed in."""
-    cache = Path(os.path.expanduser(os.path.join("~", ".aws", "cli", "cache")))
-    removed = 0
-    for key in _cli_cache_keys(session):
-        path = cache / f"{key}.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and data.get("ProviderType") == "sso":
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
 def run_logout(args: argparse.Namespace) -> int:
     session = sessions.resolve_session(getattr(args, "sso_session", None))
-    token = tokens.load_token(session)
-    if token is not None:
-        clients = make_clients(session)
-        try:
-            clients.sso.logout(accessToken=token.access_token)
-        except ClientError:
-            pass  # 401: already signed out or expired; the local sign-out still happens
-        except BotoCoreError as exc:
-            _say(f"ssotui: could not reach the portal to sign out ({type(exc).__name__}); "
-                 "removing the local sign-in anyway")
-    removed = tokens.delete_token(session)
-    clear_cli_cache(session)
+    removed, warning = login.sign_out(session, make_clients(session))
+    if warning:
+        _say(f"ssotui: {warning}")
     if removed:
         _say(f"Signed out of sso-session {session.name}.")
     else:

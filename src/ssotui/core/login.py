@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import os
 import secrets
 import string
@@ -32,14 +33,14 @@ import webbrowser
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ssotui.core import tokens
+from ssotui.core import awsconfig, tokens
 from ssotui.core.models import SsoSession, Token
 from ssotui.core.tokens import Registration
 
@@ -290,19 +291,23 @@ class _Callback:
     """The one redirect the loopback server accepts: query values or an error."""
 
     def __init__(self) -> None:
+        self.lock = threading.Lock()
         self.done = threading.Event()
         self.code: str | None = None
         self.state: str | None = None
         self.error: str | None = None
 
 
-class _LoopbackServer(HTTPServer):
+class _LoopbackServer(ThreadingHTTPServer):
+    # Threads: a browser's idle speculative connection must not block the real callback.
+    daemon_threads = True
     callback: _Callback
     expected_state: str
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _LoopbackServer
+    timeout = 10  # seconds a connection may sit idle
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass  # the query holds the authorization code: never log it
@@ -322,10 +327,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._page(404, "Not found", "This is ssotui's sign-in callback.")
             return
         cb = self.server.callback
-        if cb.done.is_set():
-            self._page(410, "Already used", "This sign-in already finished; return to the terminal.")
-            return
-        query = parse_qs(parts.query)
+        with cb.lock:  # exactly one callback counts, even if two arrive together
+            if cb.done.is_set():
+                self._page(410, "Already used",
+                           "This sign-in already finished; return to the terminal.")
+                return
+            self._accept(cb, parse_qs(parts.query))
+            cb.done.set()
+
+    def _accept(self, cb: _Callback, query: dict[str, list[str]]) -> None:
         if "error" in query:
             cb.error = query["error"][0]
             self._page(400, "Sign-in failed", f"The sign-in was not completed ({cb.error}). "
@@ -340,9 +350,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._page(200, "Signed in",
                            "ssotui is signed in. You can close this tab and return to the terminal.")
         else:
-            self._page(400, "Sign-in failed", "The callback had no code. Try again.")
             cb.error = "missing_code"
-        cb.done.set()
+            self._page(400, "Sign-in failed", "The callback had no code. Try again.")
 
 
 def _serve(server: _LoopbackServer, stop: threading.Event) -> None:
@@ -368,7 +377,11 @@ def pkce_flow(
         yield Failed(f"could not start sign-in: {_describe(exc)}")
         return
     callback = _Callback()
-    server = _LoopbackServer(("127.0.0.1", 0), _Handler)
+    try:
+        server = _LoopbackServer(("127.0.0.1", 0), _Handler)
+    except OSError as exc:
+        yield Failed(f"could not listen on 127.0.0.1 for the browser: {exc.strerror}")
+        return
     server.callback = callback
     server.expected_state = str(uuid.uuid4())
     stop = threading.Event()
@@ -439,3 +452,67 @@ def run_flow(
     if choose_flow(session, device_code) == "device":
         return device_flow(session, clients, open_browser=open_browser, cancel=cancel)
     return pkce_flow(session, clients, open_browser=open_browser, cancel=cancel)
+
+
+# ---------------------------------------------------------------- sign-out
+
+
+def _cli_cache_keys(session: SsoSession) -> set[str]:
+    """Names of `~/.aws/cli/cache` files botocore writes for profiles on this session.
+
+    botocore's SSOCredentialFetcher key: sha1 of compact sorted JSON of roleName,
+    accountId and sessionName (startUrl for legacy profiles)."""
+    keys: set[str] = set()
+    for values in awsconfig.load_profiles().values():
+        account, role = values.get("sso_account_id"), values.get("sso_role_name")
+        if not account or not role:
+            continue
+        args: dict[str, str] = {"roleName": role, "accountId": account}
+        if session.is_legacy:
+            if values.get("sso_session") or values.get("sso_start_url") != session.start_url:
+                continue
+            args["startUrl"] = session.start_url
+        else:
+            if values.get("sso_session") != session.name:
+                continue
+            args["sessionName"] = session.name
+        text = json.dumps(args, sort_keys=True, separators=(",", ":"))
+        keys.add(hashlib.sha1(text.encode("utf-8")).hexdigest())
+    return keys
+
+
+def clear_cli_cache(session: SsoSession) -> int:
+    """Delete the AWS CLI's cached role credentials for this session's profiles.
+
+    Unlike `aws sso logout` (which deletes every `"ProviderType": "sso"` file), only
+    files we can tie to this session are removed: other sessions stay signed in."""
+    cache = Path(os.path.expanduser(os.path.join("~", ".aws", "cli", "cache")))
+    removed = 0
+    for key in _cli_cache_keys(session):
+        path = cache / f"{key}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("ProviderType") == "sso":
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def sign_out(session: SsoSession, clients: Any) -> tuple[bool, str | None]:
+    """Portal Logout (a 401 means already signed out), delete this session's token file
+    and its AWS CLI role-credential cache files. Returns (was signed in, warning)."""
+    warning = None
+    token = tokens.load_token(session)
+    if token is not None:
+        try:
+            clients.sso.logout(accessToken=token.access_token)
+        except ClientError:
+            pass  # 401: already signed out or expired; the local sign-out still happens
+        except BotoCoreError as exc:
+            warning = (f"could not reach the portal to sign out ({type(exc).__name__}); "
+                       "removed the local sign-in anyway")
+    removed = tokens.delete_token(session)
+    clear_cli_cache(session)
+    return removed, warning
