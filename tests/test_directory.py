@@ -190,8 +190,8 @@ def test_refreshed_token_is_picked_up_after_401(portal: Any) -> None:
 
     def hook(rec: Recorder, event: Any) -> None:
         if isinstance(event, d.RolesLoaded) and len(rec.of(d.RolesLoaded)) == 10:
-            emu.revoke(tokens[0])
-            tokens.append(emu.mint_token(start_url=START_URL))  # as a refresh would
+            tokens.append(emu.mint_token(start_url=START_URL))  # as a refresh would...
+            emu.revoke(tokens[0])  # ...and then the old token stops working
 
     rec = Recorder(hook)
     loader = d.DirectoryLoader(clients.listing, lambda: tokens[-1], rec, rate=400)

@@ -116,3 +116,35 @@ def test_no_textual_import_on_the_list_path() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=child_env({"HOME": os.environ["HOME"]}), check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_progress_line_only_when_stderr_is_a_terminal(
+    signed_in: str, aws_env: Any, isolated_home: Path,
+) -> None:
+    import pty
+
+    env = child_env(child_aws_env(isolated_home, aws_env.url,
+                                  SSOTUI_CACHE_DIR=str(isolated_home / ".cache" / "ssotui")))
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ssotui", "list", "--json", "--refresh"], env=env,
+            stdout=subprocess.PIPE, stderr=follower, timeout=120, check=False,
+        )
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other side is closed and drained
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout) == expected_json(aws_env)  # stdout stays clean
+    text = seen.decode()
+    assert f"/{len(aws_env.org)}" in text and "req/s" in text and "throttled" in text
+    assert text.endswith("\r\x1b[K")  # the line is cleared when done

@@ -11,31 +11,47 @@ Both retry throttling (429), 5xx and connection errors with backoff, raise
 
 Streaming (the TUI and `ssotui list`):
 
-    loader = DirectoryLoader(sso, token_provider, on_event, session=sso_session)
+    loader = DirectoryLoader(clients.listing, token_provider, on_event, session=sso_session)
     loader.start(refresh=False)      # returns at once; events arrive on worker threads
-    loader.prioritize(account_id)    # jump that account's roles ahead of the prefetch
-    loader.cancel()                  # stop soon; a Finished(cancelled=True) follows
+    loader.prioritize(account_id)    # that account's roles go out in the next send slot
+    loader.cancel()                  # stop; Finished(cancelled=True) unless already finished
+    loader.close()                   # release threads (prioritize() works until then)
     loader.wait(timeout=None) -> Finished | None
+    loader.progress() -> Progress    # a snapshot, any time
 
-    load_all(sso, token_provider, session=None, refresh=True, on_event=None) -> Finished
+    load_all(sso, token_provider, *, session=None, on_event=None) -> Finished   # blocking
 
-`on_event(event)` is called from background threads, one event at a time (never
-concurrently); keep it quick (post a Textual message, update a counter). Events
-are frozen dataclasses defined below:
+The listing always goes to the network; `start(refresh=False)` first emits the
+cached org (stale-while-revalidate), `refresh=True` does not. With `session`, the
+finished org is written to the cache and compared with the previous one.
+`prioritize()` of an account this run already has answers at once; of one not
+listed yet fetches it anyway (an unknown id ends in AccountFailed).
+
+`on_event(event)` is called from background threads (and, for CachedOrg /
+CacheWarning / an immediate RolesLoaded, from the caller of start()/prioritize()),
+one event at a time, never concurrently; keep it quick (post a Textual message).
+Events are frozen dataclasses defined below:
 
     CachedOrg(accounts, roles, saved_at)   warm start: the cached org, before any call
-    CacheWarning(message)                  cache unreadable/corrupt: ignored, listing goes on
+    CacheWarning(message)                  cache unreadable/corrupt/unwritable: ignored
     AccountsPage(accounts, complete)       a ListAccounts page (accounts new on this run)
-    RolesLoaded(account_id, roles, prioritized)   an account's full role list
+    RolesLoaded(account_id, roles, prioritized)   an account's full, sorted role list
     AccountFailed(account_id, reason)      that account gave up after retries; others go on
-    Progress(done, total, total_final, requests, rps, throttled, failed, rate)
-    LoginRequired(message)                 401: listing stopped; run `ssotui login`
-    Finished(accounts, roles, failed, changes, cancelled, login_required)
-                                           last event; `changes` is a ChangeReport vs
-                                           the cache (None when there was no cache)
+    Progress(done, total, total_final, requests, rps, throttled, failed, rate)  <= 10/s
+    LoginRequired(message)                 401 and no newer token: listing stopped
+    Finished(accounts, roles, failed, changes, cancelled, login_required, error, ...)
+                                           the last event of a run; `changes` is a
+                                           ChangeReport vs the cache (None without one);
+                                           `error`: ListAccounts itself kept failing
 
-`token_provider()` returns the current access token; it is asked again after a
-401 so a refreshed token is picked up (e.g. `lambda: ensure_token(s, c).access_token`).
+`token_provider()` returns the current access token; it is asked once at start and
+again after a 401, so a refreshed token is picked up
+(`lambda: ensure_token(session, clients).access_token`); NeedsLogin from it ends
+the run with LoginRequired.
+
+Sending is paced by `ssotui.core.ratelimit` (shared AIMD rate, priority-aware);
+use the `Clients.listing` client, whose botocore retries are off so every 429
+reaches the pacer (see ratelimit's docstring for why not botocore's adaptive mode).
 """
 
 from __future__ import annotations
