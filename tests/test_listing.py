@@ -148,3 +148,27 @@ def test_progress_line_only_when_stderr_is_a_terminal(
     text = seen.decode()
     assert f"/{len(aws_env.org)}" in text and "req/s" in text and "throttled" in text
     assert text.endswith("\r\x1b[K")  # the line is cleared when done
+
+
+def test_stale_cache_is_printed_then_changes_reported(
+    signed_in: str, aws_env: Any, isolated_home: Path,
+) -> None:
+    from ssotui.core import dircache
+    from ssotui.core.models import SsoSession
+
+    org = aws_env.org
+    gone_acct, kept = org[0][0], org[1:]
+    stale_acct = Account("000000000001", "zz-retired", "old@example.com")
+    session = SsoSession("corp", "https://d-emulator.awsapps.com/start", "us-east-1")
+    stale = [(stale_acct, ["OldRole"])] + [(a, r) for a, r in kept]
+    dircache.save(session, [a for a, _ in stale], {a.account_id: tuple(r) for a, r in stale})
+
+    proc = ssotui(isolated_home, aws_env.url, "list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    shown = {r["accountId"] for r in json.loads(proc.stdout)}
+    assert stale_acct.account_id in shown and gone_acct.account_id not in shown  # the cache
+    assert "refreshed the cached list: 1 account added, 1 account removed" in proc.stderr
+    assert f"+ account {gone_acct.account_name} ({gone_acct.account_id})" in proc.stderr
+    assert "- account zz-retired (000000000001)" in proc.stderr
+    again = ssotui(isolated_home, aws_env.url, "list", "--json")
+    assert json.loads(again.stdout) == expected_json(aws_env) and again.stderr == ""
