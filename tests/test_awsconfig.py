@@ -10,6 +10,7 @@ reads both files with configparser, as botocore does.
 from __future__ import annotations
 
 import configparser
+import difflib
 import os
 import re
 from pathlib import Path
@@ -50,32 +51,59 @@ def botocore_view(text: str) -> dict[str, dict[str, str]]:
     return {s: dict(cp.items(s)) for s in cp.sections()}
 
 
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_KEY_LINE = re.compile(r"\s*(?P<k>.*?)\s*[=:]\s*(?P<v>.*?)\s*")
+
+
 def assert_spliced(old: bytes, new: bytes, name: str, values: dict[str, str], replaced: bool) -> None:
     old_text = files.decode(old)
     nl = first_newline(old_text)
-    block = expected_block(name, values, nl).encode("utf-8")
-    assert new.count(block) == 1, "the new block appears exactly once"
-    k = new.index(block)
-    prefix, suffix = new[:k], new[k + len(block):]
+    header = f"profile {name}"
     if not replaced:
+        block = expected_block(name, values, nl).encode("utf-8")
+        assert new.count(block) == 1, "the new block appears exactly once"
+        k = new.index(block)
+        prefix, suffix = new[:k], new[k + len(block):]
         assert suffix == b""
         assert prefix.startswith(old), "every old byte kept, in place"
         added = prefix[len(old):]
         assert added.replace(nl.encode(), b"") == b"" and added.count(nl.encode()) <= 2
     else:
-        assert len(prefix) + len(suffix) <= len(old)
-        assert old.startswith(prefix) and old.endswith(suffix)
-        removed = files.decode(old[len(prefix): len(old) - len(suffix)])
-        lines = [ln for ln in re.split(r"\r\n|\r|\n", removed) if ln.strip()]
-        assert lines[0].strip() == f"[profile {name}]"
-        assert not any(ln.strip().startswith("[") for ln in lines[1:])
-        assert not lines[-1].strip().startswith(("#", ";")), "comments after the block stay"
+        assert_edited_in_place(old_text, files.decode(new), name, values)
     before = botocore_view(old_text)
     after = botocore_view(files.decode(new))
-    header = f"profile {name}"
-    assert after.pop(header) == values
-    before.pop(header, None)
+    assert after.pop(header) == {**before.pop(header, {}), **values}, "other keys of the block kept"
     assert after == before, "every other section reads the same"
+
+
+def assert_edited_in_place(old: str, new: str, name: str, values: dict[str, str]) -> None:
+    """Outside the block every byte is kept; inside it only managed key lines (and
+    the indented continuation lines of one) go, and only `key = value` lines for
+    the managed keys come in."""
+    # A file ending without a line break may get one before an appended key.
+    if not old.endswith(("\n", "\r")):
+        old += first_newline(old)
+    if not new.endswith(("\n", "\r")):
+        new += first_newline(old)
+    old_lines = _LINES.findall(old)
+    start = next(i for i, ln in enumerate(old_lines)
+                 if ln.strip().lstrip("\ufeff") == f"[profile {name}]")
+    end = next((i for i in range(start + 1, len(old_lines)) if old_lines[i].strip().startswith("[")),
+               len(old_lines))
+    head, tail = "".join(old_lines[:start + 1]), "".join(old_lines[end:])
+    assert new.startswith(head) and new.endswith(tail), "bytes outside the block kept"
+    assert len(new) >= len(head) + len(tail)
+    mid_old = old_lines[start + 1:end]
+    mid_new = _LINES.findall(new[len(head):len(new) - len(tail)])
+    ops = difflib.SequenceMatcher(None, mid_old, mid_new, autojunk=False).get_opcodes()
+    for _tag, i1, i2, j1, j2 in (op for op in ops if op[0] != "equal"):
+        for line in mid_old[i1:i2]:
+            m = _KEY_LINE.fullmatch(line.rstrip("\r\n"))
+            managed = m is not None and m.group("k").lower() in values
+            assert managed or line[:1].isspace(), f"only managed keys replaced, not {line!r}"
+        for line in mid_new[j1:j2]:
+            m = _KEY_LINE.fullmatch(line.rstrip("\r\n"))
+            assert m is not None and values.get(m.group("k").lower()) == m.group("v"), line
 
 
 def test_corpus_is_big_enough() -> None:
@@ -280,3 +308,77 @@ def test_save_profile_through_symlink_keeps_link(tmp_path: Path) -> None:
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert "[profile p]" in real.read_text()
     assert real.stat().st_mode & 0o777 == 0o640
+
+
+# --- --force edits in place (QA bug: comments, cli_pager and nested blocks lost) ----
+
+USER_BLOCK = (
+    "[profile mine]\n"
+    "# keep me\n"
+    "sso_session = corp\n"
+    "sso_account_id = 111111111111\n"
+    "sso_role_name = ReadOnly\n"
+    "region = eu-west-1\n"
+    "cli_pager =\n"
+    "s3 =\n"
+    "  max_concurrent_requests = 20\n"
+)
+OTHER = "[profile other]\nregion = us-west-2\n"
+
+
+def test_force_updates_managed_keys_in_place_and_keeps_the_rest() -> None:
+    text = USER_BLOCK + "# after the block\n\n" + OTHER
+    new = awsconfig.upsert_profile(text, "mine", VALUES, force=True, if_absent=("region",))
+    assert new == text.replace("sso_account_id = 111111111111", "sso_account_id = 123456789012") \
+                      .replace("sso_role_name = ReadOnly", "sso_role_name = AdministratorAccess")
+    # region given explicitly: that one line changes too, in place
+    new = awsconfig.upsert_profile(text, "mine", dict(VALUES, region="ap-south-1"), force=True)
+    assert new == text.replace("sso_account_id = 111111111111", "sso_account_id = 123456789012") \
+                      .replace("sso_role_name = ReadOnly", "sso_role_name = AdministratorAccess") \
+                      .replace("region = eu-west-1", "region = ap-south-1")
+
+
+def test_force_appends_missing_keys_after_the_last_key_line() -> None:
+    block = "[profile mine]\r\n# keep me\r\nsso_session = old\r\ns3 =\r\n  x = 1\r\n"
+    text = block + "; trailing comment\r\n"
+    new = awsconfig.upsert_profile(text, "mine", dict(VALUES, output="json"), force=True,
+                                   if_absent=("region", "output"))
+    assert new == (
+        "[profile mine]\r\n# keep me\r\nsso_session = corp\r\ns3 =\r\n  x = 1\r\n"
+        "sso_account_id = 123456789012\r\nsso_role_name = AdministratorAccess\r\n"
+        "region = us-east-1\r\noutput = json\r\n; trailing comment\r\n"
+    )
+    # the block ends the file without a line break: still none at the end
+    new = awsconfig.upsert_profile("[profile mine]\nsso_session = corp", "mine",
+                                   {"sso_session": "corp", "sso_role_name": "R"}, force=True)
+    assert new == "[profile mine]\nsso_session = corp\nsso_role_name = R"
+
+
+def test_force_replaces_a_nested_managed_value_and_keeps_odd_spacing() -> None:
+    text = "[profile mine]\nRegion:eu-west-1   \nsso_session=\n  nested = 1\n# c\nsso_role_name\t=\tx\n"
+    new = awsconfig.upsert_profile(text, "mine", {"sso_session": "corp", "region": "us-east-1",
+                                                  "sso_role_name": "x"}, force=True)
+    assert new == "[profile mine]\nRegion:us-east-1\nsso_session= corp\n# c\nsso_role_name\t=\tx\n"
+    assert botocore_view(new)["profile mine"] == {"region": "us-east-1", "sso_session": "corp",
+                                                  "sso_role_name": "x"}
+
+
+def test_refusal_is_one_line_and_shows_only_differing_managed_keys() -> None:
+    text = USER_BLOCK.replace("region = eu-west-1\n", "region =\n  odd = 1\n")
+    with pytest.raises(UsageError) as info:
+        awsconfig.upsert_profile(text, "mine", VALUES, path="cfg")
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert "sso_account_id 111111111111 -> 123456789012" in msg
+    assert "sso_role_name ReadOnly -> AdministratorAccess" in msg
+    assert "region (nested values) -> us-east-1" in msg
+    assert "s3" not in msg and "cli_pager" not in msg and "sso_session" not in msg
+
+
+def test_same_role_with_user_region_and_extra_keys_is_a_noop() -> None:
+    text = USER_BLOCK.replace("111111111111", "123456789012").replace("ReadOnly", "AdministratorAccess")
+    assert awsconfig.upsert_profile(text, "mine", VALUES, if_absent=("region",)) == text
+    assert awsconfig.upsert_profile(text, "mine", VALUES, if_absent=("region",), force=True) == text
+    # an explicit different region still differs
+    with pytest.raises(UsageError, match="region eu-west-1 -> us-east-1"):
+        awsconfig.upsert_profile(text, "mine", VALUES)

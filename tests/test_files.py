@@ -128,7 +128,7 @@ def test_disk_full_keeps_original_and_removes_temp(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "disk full" in proc.stdout and str(target) in proc.stdout
     assert target.read_text() == original
-    assert sorted(p.name for p in target.parent.iterdir()) == ["config", "config.lock"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["config"]
 
 
 WRITER = """
@@ -248,3 +248,56 @@ def test_lock_serialises_read_modify_write_across_processes(tmp_path: Path) -> N
         files.atomic_write(target, "41")
     assert proc.wait(timeout=60) == 0
     assert target.read_text() == "42"
+
+
+def test_lock_file_removed_after_update(tmp_path: Path) -> None:
+    d = tmp_path / "aws"
+    d.mkdir()
+    target = d / "config"
+    files.update(target, lambda old: "x")
+    with files.locked(target):
+        assert (d / "config.lock").exists()
+    assert sorted(p.name for p in d.iterdir()) == ["config"]
+
+
+def test_stale_lock_file_of_a_killed_process_is_reused_then_removed(tmp_path: Path) -> None:
+    d = tmp_path / "aws"
+    d.mkdir()
+    target = d / "config"
+    (d / "config.lock").write_text("")  # what a SIGKILLed writer leaves
+    assert files.update(target, lambda old: "x")
+    assert sorted(p.name for p in d.iterdir()) == ["config"]
+
+
+def test_threads_waiting_on_a_removed_lock_file_still_exclude_each_other(tmp_path: Path) -> None:
+    # Every release unlinks the lock file a waiter may already have open; a waiter
+    # that then wins the old inode must retry, or two writers would run at once
+    # and increments would be lost.
+    import threading
+
+    d = tmp_path / "aws"
+    d.mkdir()
+    target = d / "n"
+    target.write_text("0")
+    inside = [0]
+    overlaps = []
+
+    def bump(old: str | None) -> str:
+        inside[0] += 1
+        overlaps.append(inside[0])
+        time.sleep(0.001)
+        inside[0] -= 1
+        return str(int(old or "0") + 1)
+
+    def work() -> None:
+        for _ in range(25):
+            files.update(target, bump)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert target.read_text() == "150"
+    assert max(overlaps) == 1
+    assert sorted(p.name for p in d.iterdir()) == ["n"]

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
 
 from ssotui import __version__
 from ssotui.core.errors import SsotuiError
+
+#: `--write-credentials` given without a SECTION (NUL can't come from a real argument)
+DEFAULT_SECTION = "\0default"
 
 FORMATS = ["env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process"]
 
@@ -76,10 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
     p.add_argument("role", metavar="ROLE", help="role name")
     _session_opt(p)
-    p.add_argument("--format", choices=FORMATS, default=None, help="output format (default env)")
+    # SUPPRESS: `ssotui --format fish creds ...` keeps the top-level value
+    p.add_argument(
+        "--format", choices=FORMATS, default=argparse.SUPPRESS,
+        help="output format (default env, or the preference)",
+    )
     p.add_argument("--copy", action="store_true", help="put the output on the clipboard")
     p.add_argument(
-        "--write-credentials", nargs="?", const="", default=None, metavar="SECTION",
+        # a bare flag means "the default section name"; an explicit "" is an error
+        "--write-credentials", nargs="?", const=DEFAULT_SECTION, default=None, metavar="SECTION",
         help="write a section in the shared credentials file",
     )
     p.add_argument("--force", action="store_true", help="overwrite a conflicting section")
@@ -113,14 +122,33 @@ def _resolve(spec: str):  # type: ignore[no-untyped-def]
     return getattr(importlib.import_module(module), func)
 
 
+def _needs_terminal(args: argparse.Namespace) -> bool:
+    """The picker reads keys from stdin and draws on stderr; without a terminal it
+    would hang, so say so instead."""
+    return args.command is None and not (
+        sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     # `ssotui --sso-session X list` and `ssotui list --sso-session X` both work.
     args.sso_session = getattr(args, "sso_session", None)
     debug = args.debug or bool(os.environ.get("SSOTUI_DEBUG"))
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="ssotui: %(name)s: %(message)s")
+    if _needs_terminal(args):
+        print(
+            "ssotui: the picker needs a terminal (stdin and stderr must be a TTY); "
+            "in scripts use `ssotui list`, `ssotui creds` or `ssotui profile`",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        return int(_resolve(HANDLERS[args.command])(args) or 0)
+        code = int(_resolve(HANDLERS[args.command])(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
+        return code
     except SsotuiError as exc:
         if debug:
             raise
@@ -129,6 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ssotui: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `ssotui list | head`: the reader left; exit quietly as SIGPIPE would
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 def entry() -> None:

@@ -55,6 +55,11 @@ def run_login(args: argparse.Namespace) -> int:
 def run_logout(args: argparse.Namespace) -> int:
     session = sessions.resolve_session(getattr(args, "sso_session", None))
     removed, warning = login.sign_out(session, make_clients(session))
+    # The account listing belongs to the sign-in: a signed-out `ssotui list` must not
+    # go on printing the org (and it is nobody else's business on a shared machine).
+    from ssotui.core import dircache
+
+    dircache.cache_path(session).unlink(missing_ok=True)
     if warning:
         _say(f"ssotui: {warning}")
     if removed:

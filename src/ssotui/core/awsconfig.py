@@ -4,12 +4,13 @@ Reading follows botocore: `configparser.RawConfigParser` rules (full-line `#`/`;
 comments, `=` or `:` delimiters, indented continuation lines, lower-cased keys)
 and `shlex` for `[profile NAME]` / `[sso-session NAME]` headers.
 
-Editing never re-serialises the file. We locate the span of the block being
-written (its header through its last key line; comments and blank lines after
-it stay put) and splice the new text in, so every byte outside that span — CRLF,
-a BOM, tabs, odd spacing, other tools' marker blocks — is unchanged. New blocks
-are appended at the end with the file's own line ending. Blocks are rendered by
-configupdater; the spliced result is read back with configparser (as botocore
+Editing never re-serialises the file. A new block is rendered by configupdater
+and appended at the end with the file's own line ending. An existing block is
+edited in place, one managed key at a time: a different value is replaced on its
+own line, a missing key is appended after the block's last key line; the user's
+other keys, comments, nested blocks (`s3 =` + indented lines) and spacing stay
+byte for byte, as does everything outside the block — CRLF, a BOM, tabs, other
+tools' marker blocks. The result is read back with configparser (as botocore
 reads it) and checked before anyone writes it.
 
 Tolerated although botocore itself rejects them: a UTF-8 BOM and a key repeated
@@ -25,7 +26,7 @@ import difflib
 import os
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,15 @@ def config_path() -> Path:
 
 
 @dataclass
+class KeyLine:
+    """Offsets of one `key = value` line (and its continuation lines)."""
+
+    value_start: int  # where the value begins on the key line
+    value_end: int  # end of the key line, before its line break
+    continuations: list[tuple[int, int]] = field(default_factory=list)  # whole lines
+
+
+@dataclass
 class Section:
     """One `[header]` block: where it is and what it says."""
 
@@ -56,6 +66,7 @@ class Section:
     start: int  # offset of the header line
     end: int  # offset just past its last key (or continuation) line
     values: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, KeyLine] = field(default_factory=dict)  # where each key's last occurrence is
 
     @property
     def kind(self) -> str:
@@ -129,6 +140,7 @@ def parse(text: str | None, path: str | os.PathLike[str] = "config", *, config_k
         indent = len(line) - len(line.lstrip())
         if cur is not None and optname is not None and indent > indent_level:
             cur.values[optname] += "\n" + value  # continuation of a (nested) value
+            cur.keys[optname].continuations.append((m.start(), m.end()))
             cur.end = m.end()
             continue
         indent_level = indent
@@ -161,6 +173,7 @@ def parse(text: str | None, path: str | os.PathLike[str] = "config", *, config_k
             )
         optname = om.group("option").rstrip().lower()
         cur.values[optname] = om.group("value").strip()
+        cur.keys[optname] = KeyLine(start + indent + om.start("value"), start + len(line))
         cur.end = m.end()
     return Document(where, text, sections)
 
@@ -237,57 +250,124 @@ def splice(doc: Document, existing: Section | None, block: str) -> str:
     return text + sep + block
 
 
+def _shown(value: str | None) -> str:
+    if value is None:
+        return "(none)"
+    return "(nested values)" if "\n" in value else value  # keep the message on one line
+
+
 def describe_difference(old: Mapping[str, str], new: Mapping[str, str]) -> str:
-    parts = []
-    for key in list(new) + [k for k in old if k not in new]:
-        a, b = old.get(key), new.get(key)
-        if a != b:
-            parts.append(f"{key} {a if a is not None else '(none)'} -> {b if b is not None else '(none)'}")
-    return ", ".join(parts)
+    """`key old -> new` for each key of `new` whose value in `old` differs (one line)."""
+    return ", ".join(f"{key} {_shown(old.get(key))} -> {_shown(val)}"
+                     for key, val in new.items() if old.get(key) != val)
 
 
 def _upsert(doc: Document, kind: str, name: str, header: str, values: dict[str, str],
-            force: bool, what: str) -> str:
+            force: bool, what: str, if_absent: Collection[str] = ()) -> str:
+    """Add the block, or update the managed keys (`values`) of the existing one in place.
+
+    Keys in `if_absent` are defaults: written in a new block, or added by a forced
+    update when the block lacks them; a value the user set there is kept and never
+    counts as a difference. Every other line of an existing block stays as it is."""
     existing = doc.find(kind, name)
-    if existing is not None:
-        old = existing.values
-        if all(old.get(k) == v for k, v in values.items()):
-            return doc.text  # already there (extra keys the user added are theirs)
-        if not force:
-            raise UsageError(
-                f"[{existing.header}] in {doc.path}:{existing.lineno} differs "
-                f"({describe_difference(old, values)}); use --force to replace it"
-                + (" or --name to choose another name" if what == "profile" else "")
-            )
-    new = splice(doc, existing, render_block(header, values, doc.newline))
-    _verify(new, header, values, doc.path)
+    if existing is None:
+        new = splice(doc, None, render_block(header, values, doc.newline))
+        _verify(doc.text, new, header, values, doc.path)
+        return new
+    old = existing.values
+    wanted = {k: v for k, v in values.items() if k not in if_absent}
+    if all(old.get(k) == v for k, v in wanted.items()):
+        return doc.text  # already there (extra keys and a region the user set are theirs)
+    if not force:
+        raise UsageError(
+            f"[{existing.header}] in {doc.path}:{existing.lineno} differs "
+            f"({describe_difference(old, wanted)}); use --force to replace it"
+            + (" or --name to choose another name" if what == "profile" else "")
+        )
+    changes = dict(wanted)
+    changes.update({k: v for k, v in values.items() if k in if_absent and k not in old})
+    new = edit_in_place(doc, existing, changes)
+    _verify(doc.text, new, header, {**old, **changes}, doc.path, keep_others=True)
     return new
 
 
-def _verify(text: str, header: str, values: Mapping[str, str], where: str) -> None:
-    """Read the result back as botocore would (configparser): the block must say
-    what we meant, or nothing is written."""
+def edit_in_place(doc: Document, section: Section, changes: Mapping[str, str]) -> str:
+    """`doc.text` with `section`'s keys set to `changes`: a different value is replaced
+    on its own line (the last one, which is the one botocore reads; its nested
+    continuation lines go), a missing key is appended after the block's last key
+    line. Comments, other keys and their spacing stay byte for byte."""
+    for key, val in changes.items():
+        if any(c in str(val) for c in "\r\n") or any(c in key for c in "\r\n=:[]"):
+            raise UsageError(f"invalid key or value for {key!r}: no line breaks (nor = : [ ] in keys)")
+    text = doc.text
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), non-overlapping
+    missing: list[str] = []
+    for key, val in changes.items():
+        line = section.keys.get(key)
+        if line is None:
+            missing.append(f"{key} = {val}")
+            continue
+        if section.values.get(key) == val:
+            continue
+        was_empty = not text[line.value_start : line.value_end].strip()  # `key =`: add a space
+        gap = " " if was_empty and not text[line.value_start - 1 : line.value_start].isspace() else ""
+        edits.append((line.value_start, line.value_end, gap + val))
+        edits.extend((start, end, "") for start, end in line.continuations)
+    if missing:
+        m = re.search(r"(\r\n|\r|\n)\Z", text[: section.end])
+        if m:  # the block's own line ending
+            edits.append((section.end, section.end, "".join(x + m.group(1) for x in missing)))
+        else:  # the block ends the file without a line break: keep it that way
+            nl = doc.newline
+            edits.append((section.end, section.end, "".join(nl + x for x in missing)))
+    for start, end, repl in sorted(edits, reverse=True):
+        text = text[:start] + repl + text[end:]
+    return text
+
+
+def _read_back(text: str, header: str) -> dict[str, str]:
     body = text[1:] if text.startswith(BOM) else text
     body = body.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read sees it
     cp = configparser.RawConfigParser(strict=False)
+    cp.read_string(body)
+    return dict(cp.items(header))
+
+
+def _verify(old_text: str, text: str, header: str, values: Mapping[str, str], where: str,
+            keep_others: bool = False) -> None:
+    """Read the result back as botocore would (configparser): the block must say
+    what we meant (and, with `keep_others`, every other key of it what it said
+    before), or nothing is written."""
     try:
-        cp.read_string(body)
-        got = dict(cp.items(header))
+        got = _read_back(text, header)
     except configparser.Error as exc:
         first = str(exc).splitlines()[0]
         raise ConfigError(f"{where}: the edited file would not parse ({first}); nothing written") from None
-    if {k: got.get(k) for k in values} != {k: str(v) for k, v in values.items()}:
+    expected = {k: str(v) for k, v in values.items()}
+    if keep_others:
+        try:
+            expected = {**_read_back(old_text, header), **expected}
+        except configparser.Error:
+            pass  # the old file was only readable by our (more tolerant) parser
+        if got != expected:
+            raise ConfigError(f"{where}: the edited [{header}] block reads back wrong; nothing written")
+    elif {k: got.get(k) for k in values} != expected:
         raise ConfigError(f"{where}: the edited [{header}] block reads back wrong; nothing written")
 
 
 def upsert_profile(text: str | None, name: str, values: Mapping[str, str], *,
-                   force: bool = False, path: str | os.PathLike[str] = "config") -> str:
+                   force: bool = False, path: str | os.PathLike[str] = "config",
+                   if_absent: Collection[str] = ()) -> str:
     """New config text with `[profile NAME]` holding `values` (in that order).
 
     Identical values already there -> `text` unchanged. Different ones ->
-    UsageError showing the difference, unless `force`."""
+    UsageError showing the difference, unless `force`, which updates only those
+    keys in place (other keys, comments and nested blocks are kept). Keys named
+    in `if_absent` (say a default region) never conflict: they are written only
+    into a new block, or by `force` into a block that lacks them."""
     doc = parse(text, path)
-    return _upsert(doc, "profile", name, profile_header(name), dict(values), force, "profile")
+    return _upsert(doc, "profile", name, profile_header(name), dict(values), force, "profile",
+                   if_absent)
 
 
 def session_values(session: SsoSession) -> dict[str, str]:
@@ -330,22 +410,25 @@ def profile_values(session: SsoSession, account_id: str, role: str, region: str 
 
 
 def plan_profile(old: str | None, session: SsoSession, name: str, values: dict[str, str],
-                 *, force: bool = False, path: str | os.PathLike[str] = "config") -> str:
+                 *, force: bool = False, path: str | os.PathLike[str] = "config",
+                 if_absent: Collection[str] = ()) -> str:
     """The config text with the profile (and, when missing, its sso-session block)."""
     text = old
     if not session.is_legacy and parse(old, path).find("sso-session", session.name) is None:
         text = upsert_sso_session(old, session, path=path)
-    return upsert_profile(text, name, values, force=force, path=path)
+    return upsert_profile(text, name, values, force=force, path=path, if_absent=if_absent)
 
 
 # --- committing (read-modify-write under the file lock) ------------------------
 
 
 def save_profile(name: str, values: Mapping[str, str], *, force: bool = False,
-                 path: str | os.PathLike[str] | None = None) -> bool:
+                 path: str | os.PathLike[str] | None = None,
+                 if_absent: Collection[str] = ()) -> bool:
     """Upsert `[profile NAME]` in the config file; False when it was already there."""
     p = Path(path) if path is not None else config_path()
-    return files.update(p, lambda old: upsert_profile(old, name, values, force=force, path=p))
+    return files.update(p, lambda old: upsert_profile(old, name, values, force=force, path=p,
+                                                      if_absent=if_absent))
 
 
 def save_sso_session(session: SsoSession, *, force: bool = False,
@@ -356,7 +439,9 @@ def save_sso_session(session: SsoSession, *, force: bool = False,
 
 
 def write_profile(session: SsoSession, name: str, values: Mapping[str, str], *,
-                  force: bool = False, path: str | os.PathLike[str] | None = None) -> bool:
+                  force: bool = False, path: str | os.PathLike[str] | None = None,
+                  if_absent: Collection[str] = ()) -> bool:
     """Commit `plan_profile` to the config file; False when nothing changed."""
     p = Path(path) if path is not None else config_path()
-    return files.update(p, lambda old: plan_profile(old, session, name, dict(values), force=force, path=p))
+    return files.update(p, lambda old: plan_profile(old, session, name, dict(values), force=force,
+                                                    path=p, if_absent=if_absent))

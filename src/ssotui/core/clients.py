@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore import UNSIGNED
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 
+from ssotui.core.errors import ConfigError
 from ssotui.core.models import SsoSession
 
 # Requests the listing keeps in flight at most (ssotui.core.directory); the pool is
@@ -30,9 +33,32 @@ class Clients:
 
 
 def make_clients(session: SsoSession, *, max_pool: int = LISTING_WORKERS + 4) -> Clients:
-    # A fresh botocore session: no profile credentials are needed (portal calls are
-    # bearer-token, OIDC calls unsigned) and the user's AWS_PROFILE must not interfere.
-    bs = boto3.session.Session(region_name=session.region)
+    """The portal and OIDC clients for one sso-session.
+
+    Raises ConfigError (exit 2) for settings botocore refuses: a bad region, an
+    unparsable config file, a malformed AWS_ENDPOINT_URL_SSO.
+    """
+    try:
+        return _make(session, max_pool)
+    except (BotoCoreError, ValueError) as exc:
+        raise ConfigError(
+            f"cannot set up AWS clients for sso-session {session.name} "
+            f"(region {session.region!r}): {exc}"
+        ) from None
+
+
+def _make(session: SsoSession, max_pool: int) -> Clients:
+    # No AWS credentials are needed (portal calls carry a bearer token, OIDC calls are
+    # unsigned). AWS_PROFILE is ignored and placeholder keys are passed so botocore never
+    # resolves credentials: resolving them could run a `credential_process = ssotui
+    # creds ...` profile and so call ssotui recursively.
+    core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    bs = boto3.session.Session(
+        botocore_session=core,
+        region_name=session.region,
+        aws_access_key_id="unused",
+        aws_secret_access_key="unused",
+    )
     base = {
         "signature_version": UNSIGNED,
         "max_pool_connections": max_pool,

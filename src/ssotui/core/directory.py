@@ -70,7 +70,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from ssotui.core import dircache
+from ssotui.core import dircache, tokens
 from ssotui.core.dircache import CachedDirectory, ChangeReport
 from ssotui.core.errors import NeedsLogin, RuntimeFailure
 from ssotui.core.models import Account, SsoSession
@@ -119,7 +119,16 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _with_retries(call: Callable[[], T], attempts: int = 8) -> T:
+def login_hint(session: SsoSession | None) -> str:
+    """The re-login line, naming the session when known (several may be configured)."""
+    if session is None:
+        return LOGIN_HINT
+    return str(tokens.needs_login(session))
+
+
+def _with_retries(
+    call: Callable[[], T], attempts: int = 8, session: SsoSession | None = None
+) -> T:
     """Run one portal call, retrying throttling, 5xx and connection errors."""
     for attempt in range(attempts):
         try:
@@ -127,7 +136,7 @@ def _with_retries(call: Callable[[], T], attempts: int = 8) -> T:
         except Exception as exc:  # noqa: BLE001 - classified below
             verdict = classify(exc)
             if verdict == AUTH:
-                raise NeedsLogin(LOGIN_HINT) from None
+                raise NeedsLogin(login_hint(session)) from None
             if verdict == FATAL or attempt == attempts - 1:
                 raise RuntimeFailure(f"portal call failed: {describe(exc)}") from None
             time.sleep(min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
@@ -149,7 +158,9 @@ def parse_roles(page: dict[str, Any]) -> list[str]:
     return [str(r["roleName"]) for r in page.get("roleList") or []]
 
 
-def list_accounts(sso: Any, access_token: str) -> list[Account]:
+def list_accounts(
+    sso: Any, access_token: str, session: SsoSession | None = None
+) -> list[Account]:
     """Every account the token can reach, in the portal's order."""
     accounts: list[Account] = []
     next_token: str | None = None
@@ -157,14 +168,16 @@ def list_accounts(sso: Any, access_token: str) -> list[Account]:
         kwargs: dict[str, Any] = {"accessToken": access_token, "maxResults": PAGE_SIZE}
         if next_token:
             kwargs["nextToken"] = next_token
-        page = _with_retries(partial(sso.list_accounts, **kwargs))
+        page = _with_retries(partial(sso.list_accounts, **kwargs), session=session)
         accounts.extend(parse_accounts(page))
         next_token = page.get("nextToken")
         if not next_token:
             return accounts
 
 
-def list_roles(sso: Any, access_token: str, account_id: str) -> list[str]:
+def list_roles(
+    sso: Any, access_token: str, account_id: str, session: SsoSession | None = None
+) -> list[str]:
     """The role names the token can use in one account, sorted."""
     roles: list[str] = []
     next_token: str | None = None
@@ -174,7 +187,7 @@ def list_roles(sso: Any, access_token: str, account_id: str) -> list[str]:
         }
         if next_token:
             kwargs["nextToken"] = next_token
-        page = _with_retries(partial(sso.list_account_roles, **kwargs))
+        page = _with_retries(partial(sso.list_account_roles, **kwargs), session=session)
         roles.extend(parse_roles(page))
         next_token = page.get("nextToken")
         if not next_token:
@@ -549,13 +562,13 @@ class DirectoryLoader:
             try:
                 new = self._token_provider()
             except Exception as exc:  # noqa: BLE001 - NeedsLogin or a failed refresh
-                message = str(exc) if isinstance(exc, NeedsLogin) else LOGIN_HINT
+                message = str(exc) if isinstance(exc, NeedsLogin) else login_hint(self._session)
                 self._login_required(message)
                 return False
             if new and new != old:
                 self._token = new
                 return True
-        self._login_required(LOGIN_HINT)
+        self._login_required(login_hint(self._session))
         return False
 
     def _login_required(self, message: str) -> None:

@@ -8,7 +8,8 @@
 - The file's permission bits are kept (0600 for new files: they may hold secrets).
 - `locked(path)` takes a cross-process lock on `<target>.lock`; a read-modify-write
   (`update`) happens entirely under it so concurrent writers never lose each
-  other's changes.
+  other's changes. The lock file is deleted on release, so ~/.aws keeps no
+  `config.lock` (a killed process can leave one; the next write removes it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import glob
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,8 +28,14 @@ from filelock import FileLock, Timeout
 
 from ssotui.core.errors import RuntimeFailure, UsageError
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 NEW_FILE_MODE = 0o600
 LOCK_TIMEOUT = 30.0
+_POLL = 0.05
 _FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 
 
@@ -97,19 +105,83 @@ def locked(path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT) -> Itera
     """Hold an exclusive cross-process lock for `path` (on `<target>.lock`).
 
     Yields the resolved target. Each call opens its own lock file descriptor, so
-    threads of one process exclude each other too."""
+    threads of one process exclude each other too. The lock file is removed on
+    release (see `_flock`)."""
     target = resolve(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(_lock_path(target)), timeout=timeout, thread_local=False, mode=0o600)
+    lock_path = _lock_path(target)
     try:
-        lock.acquire()
+        with _flock(lock_path, timeout) if fcntl is not None else _filelock(lock_path, timeout):
+            yield target
     except Timeout:
         raise RuntimeFailure(
-            f"{target} is locked by another ssotui process (lock {_lock_path(target)}); "
+            f"{target} is locked by another ssotui process (lock {lock_path}); "
             "try again, or delete the lock file if no ssotui is running"
         ) from None
+
+
+@contextmanager
+def _flock(lock_path: Path, timeout: float) -> Iterator[None]:
+    """flock(2) on `lock_path`, unlinked again before release.
+
+    Unlinking a lock file someone may be waiting on is only safe with a check
+    after each acquisition: a waiter that wins the lock on an inode that is no
+    longer (or no longer the one) at `lock_path` holds nothing, so it closes and
+    tries again with a fresh open. The holder unlinks only while holding the
+    lock on the inode the path names, so at most one process ever holds a lock
+    on the inode currently at `lock_path`. A killed holder just leaves the file;
+    the kernel drops its lock and the next holder removes it."""
+    assert fcntl is not None
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = _open_lock_file(lock_path)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise Timeout(str(lock_path)) from None
+                    time.sleep(_POLL)
+            held = os.fstat(fd)
+            try:
+                current: os.stat_result | None = os.stat(lock_path)
+            except FileNotFoundError:
+                current = None
+            if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+                break  # the lock is ours; fd stays open until release
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the file was removed or replaced while we waited: retry
     try:
-        yield target
+        yield
+    finally:
+        _unlink_quietly(str(lock_path))  # still holding the lock: nobody can be mid-check on it
+        os.close(fd)
+
+
+def _open_lock_file(lock_path: Path) -> int:
+    try:
+        return os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except PermissionError:
+        # someone else's lock file (root ran ssotui): flock works on a read-only fd too
+        try:
+            return os.open(lock_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise UsageError(f"cannot open the lock file {lock_path}: {exc.strerror}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot open the lock file {lock_path}: {exc.strerror}") from None
+
+
+@contextmanager
+def _filelock(lock_path: Path, timeout: float) -> Iterator[None]:
+    """Where fcntl is missing (Windows): filelock, which leaves the file behind."""
+    lock = FileLock(str(lock_path), timeout=timeout, thread_local=False, mode=0o600)
+    lock.acquire()
+    try:
+        yield
     finally:
         lock.release()
 

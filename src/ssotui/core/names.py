@@ -16,6 +16,9 @@ import string
 from ssotui.core.errors import UsageError
 
 DEFAULT_TEMPLATE = "{account_id}_{role_name}"
+# Credentials sections get a different default than profiles: a section named like
+# an SSO profile is ignored for it (PROTOCOL.md), so the defaults must not collide.
+DEFAULT_CREDENTIALS_TEMPLATE = "{account_name}-{role_name}"
 PLACEHOLDERS = ("account_name", "account_id", "role_name", "session")
 _ALLOWED = re.compile(r"[A-Za-z0-9_.@+=,-]+")
 _DISALLOWED_RUN = re.compile(r"[^A-Za-z0-9_.@+=,-]+")

@@ -3,6 +3,14 @@
 
 A corrupt or partly wrong file never stops ssotui: unusable values fall back to
 their defaults, with a warning saying which and where.
+
+Keys (see `Prefs`): default_format, name_template (default profile name,
+`{account_id}_{role_name}`), credentials_template (default section name for
+`creds --write-credentials`, `{account_name}-{role_name}`; deliberately not the
+profile default, since a credentials section named like an SSO profile is
+ignored for that profile), favorites, recent, autoclear_seconds, default_region.
+Placeholders: {account_name} {account_id} {role_name} {session}; characters
+outside `A-Za-z0-9_.@+=,-` in a template's result become `-`.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import tomli_w
 
 from ssotui.core import files
 from ssotui.core.exports import FORMATS
-from ssotui.core.names import DEFAULT_TEMPLATE
+from ssotui.core.names import DEFAULT_CREDENTIALS_TEMPLATE, DEFAULT_TEMPLATE
 
 RECENT_LIMIT = 20
 
@@ -30,7 +38,12 @@ class Prefs:
     default_format: str = "env"
     """Export format for copy / `creds` without --format (one of exports.FORMATS)."""
     name_template: str = DEFAULT_TEMPLATE
-    """Profile / credentials-section name template; see names.PLACEHOLDERS."""
+    """Default profile name (`ssotui profile` without --name); see names.PLACEHOLDERS."""
+    credentials_template: str = DEFAULT_CREDENTIALS_TEMPLATE
+    """Default section name for `creds --write-credentials` without a SECTION, same
+    placeholders, sanitized like profile names. Keep it different from
+    name_template: a credentials section named like an SSO profile is ignored for
+    that profile (and ssotui refuses to write one without --force)."""
     favorites: list[str] = field(default_factory=list)
     """"account_id/role_name" entries shown first."""
     recent: list[str] = field(default_factory=list)
@@ -48,7 +61,7 @@ def prefs_path() -> Path:
 def _check(name: str, value: Any) -> bool:
     if name == "default_format":
         return isinstance(value, str) and value in FORMATS
-    if name == "name_template":
+    if name in ("name_template", "credentials_template"):
         return isinstance(value, str) and bool(value.strip())
     if name in ("favorites", "recent"):
         return isinstance(value, list) and all(isinstance(v, str) for v in value)

@@ -7,6 +7,7 @@ import json
 import logging
 import random
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -215,6 +216,14 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         with self._conns_lock:
             self._conns.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients hanging up (faults, cancelled listings, shutdown) are normal here;
+        # anything else is a real emulator bug and still gets its traceback.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError, OSError)):
+            return
+        super().handle_error(request, client_address)
 
     def close_all(self) -> None:
         """Drop idle keep-alive connections so their threads end with the server."""
