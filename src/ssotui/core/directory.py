@@ -1,6 +1,6 @@
 """Accounts and roles of an sso-session: simple calls, and a streaming loader.
 
-Simple, blocking (CLI helpers, other modules):
+Simple, blocking (CLI helpers, other modules; defined in `ssotui.core.portal`):
 
     list_accounts(sso, access_token) -> list[Account]           # every page, max_result=100
     list_roles(sso, access_token, account_id) -> list[str]      # every page, sorted
@@ -65,134 +65,33 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
-
-from ssotui.core import dircache, tokens
+from ssotui.core import dircache
 from ssotui.core.dircache import CachedDirectory, ChangeReport
-from ssotui.core.errors import NeedsLogin, RuntimeFailure
+from ssotui.core.errors import NeedsLogin
 from ssotui.core.models import Account, SsoSession
+
+# The plain calls live in portal.py; re-exported so callers need one module.
+from ssotui.core.portal import (  # noqa: F401
+    AUTH,
+    FATAL,
+    LOGIN_HINT,
+    PAGE_SIZE,
+    RETRY,
+    THROTTLE,
+    _with_retries,
+    classify,
+    describe,
+    list_accounts,
+    list_roles,
+    login_hint,
+    parse_accounts,
+    parse_roles,
+)
 from ssotui.core.ratelimit import Pacer, Scheduler
 
-PAGE_SIZE = 100  # the portal's maximum max_result
-LOGIN_HINT = "the sso-session needs a new sign-in: run `ssotui login`"
-
-# classify() verdicts
-AUTH = "auth"
-THROTTLE = "throttle"
-RETRY = "retry"
-FATAL = "fatal"
-
-T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-
-def classify(exc: BaseException) -> str:
-    """What to do about a failed portal call: AUTH, THROTTLE, RETRY or FATAL."""
-    if isinstance(exc, ClientError):
-        err = exc.response.get("Error", {})
-        code = str(err.get("Code", ""))
-        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        if status == 401 or code == "UnauthorizedException":
-            return AUTH
-        if status == 429 or code in ("TooManyRequestsException", "ThrottlingException"):
-            return THROTTLE
-        if status >= 500 or code in ("InternalServerException", "ServiceUnavailableException"):
-            return RETRY
-        return FATAL
-    if isinstance(exc, BotoConnectionError | HTTPClientError):
-        return RETRY
-    if isinstance(exc, BotoCoreError | OSError):
-        return RETRY
-    return FATAL
-
-
-def describe(exc: BaseException) -> str:
-    """One line about a failure, without secrets (botocore messages carry none)."""
-    if isinstance(exc, ClientError):
-        err = exc.response.get("Error", {})
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        msg = str(err.get("Message") or "").strip()
-        return f"{err.get('Code', 'Error')} (HTTP {status})" + (f": {msg}" if msg else "")
-    return f"{type(exc).__name__}: {exc}"
-
-
-def login_hint(session: SsoSession | None) -> str:
-    """The re-login line, naming the session when known (several may be configured)."""
-    if session is None:
-        return LOGIN_HINT
-    return str(tokens.needs_login(session))
-
-
-def _with_retries(
-    call: Callable[[], T], attempts: int = 8, session: SsoSession | None = None
-) -> T:
-    """Run one portal call, retrying throttling, 5xx and connection errors."""
-    for attempt in range(attempts):
-        try:
-            return call()
-        except Exception as exc:  # noqa: BLE001 - classified below
-            verdict = classify(exc)
-            if verdict == AUTH:
-                raise NeedsLogin(login_hint(session)) from None
-            if verdict == FATAL or attempt == attempts - 1:
-                raise RuntimeFailure(f"portal call failed: {describe(exc)}") from None
-            time.sleep(min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
-    raise AssertionError("unreachable")
-
-
-def parse_accounts(page: dict[str, Any]) -> list[Account]:
-    return [
-        Account(
-            account_id=str(a["accountId"]),
-            account_name=str(a.get("accountName") or ""),
-            email_address=str(a.get("emailAddress") or ""),
-        )
-        for a in page.get("accountList") or []
-    ]
-
-
-def parse_roles(page: dict[str, Any]) -> list[str]:
-    return [str(r["roleName"]) for r in page.get("roleList") or []]
-
-
-def list_accounts(
-    sso: Any, access_token: str, session: SsoSession | None = None
-) -> list[Account]:
-    """Every account the token can reach, in the portal's order."""
-    accounts: list[Account] = []
-    next_token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"accessToken": access_token, "maxResults": PAGE_SIZE}
-        if next_token:
-            kwargs["nextToken"] = next_token
-        page = _with_retries(partial(sso.list_accounts, **kwargs), session=session)
-        accounts.extend(parse_accounts(page))
-        next_token = page.get("nextToken")
-        if not next_token:
-            return accounts
-
-
-def list_roles(
-    sso: Any, access_token: str, account_id: str, session: SsoSession | None = None
-) -> list[str]:
-    """The role names the token can use in one account, sorted."""
-    roles: list[str] = []
-    next_token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {
-            "accessToken": access_token, "accountId": account_id, "maxResults": PAGE_SIZE,
-        }
-        if next_token:
-            kwargs["nextToken"] = next_token
-        page = _with_retries(partial(sso.list_account_roles, **kwargs), session=session)
-        roles.extend(parse_roles(page))
-        next_token = page.get("nextToken")
-        if not next_token:
-            return sorted(roles)
-
 
 # ---- streaming loader ----------------------------------------------------------
 
