@@ -16,7 +16,7 @@ import pytest
 from conftest import SESSION
 from interop import aws_env, run_python
 from ssotui.cli import main
-from ssotui.core import awsconfig, rolecreds
+from ssotui.core import awsconfig, names, rolecreds
 from ssotui.core.models import SsoSession
 from ssotui.core.prefs import Prefs, save_prefs
 
@@ -95,12 +95,13 @@ def test_creds_unknown_account_or_role(which: str, signed_in: str, emulator: obj
 
 def test_creds_write_credentials(signed_in: str, emulator: object,
                                  capsys: pytest.CaptureFixture[str]) -> None:
-    acct_id, _, role, _ = _pick(emulator)
+    acct_id, acct_name, role, _ = _pick(emulator)
     assert main(["creds", acct_id, role, "--write-credentials"]) == 0
     captured = capsys.readouterr()
-    assert captured.out == "" and f"[{acct_id}_{role}]" in captured.err
+    section = names.sanitize(f"{acct_name}-{role}")  # credentials_template's default
+    assert captured.out == "" and f"[{section}]" in captured.err
     text = _creds_file().read_text()
-    assert text.startswith(f"[{acct_id}_{role}]\n# ssotui: expires ")
+    assert text.startswith(f"[{section}]\n# ssotui: expires ")
     assert _creds_file().stat().st_mode & 0o777 == 0o600
     assert main(["creds", acct_id, role, "--write-credentials", "named"]) == 0
     assert "[named]" in _creds_file().read_text()
@@ -114,6 +115,42 @@ def test_creds_write_credentials_refuses_sso_profile_name(signed_in: str, emulat
     assert main(["creds", acct_id, role, "--write-credentials", "dev"]) == 2
     assert "is an SSO profile" in _one_line_error(capsys.readouterr().err)
     assert not _creds_file().exists()
+
+
+def test_creds_write_credentials_empty_name_is_usage_error(signed_in: str, emulator: object,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    acct_id, _, role, _ = _pick(emulator)
+    assert main(["creds", acct_id, role, "--write-credentials", ""]) == 2
+    captured = capsys.readouterr()
+    assert "--write-credentials ''" in _one_line_error(captured.err) and captured.out == ""
+    assert not _creds_file().exists()
+    assert emulator.calls["GetRoleCredentials"] == 0  # type: ignore[attr-defined]
+
+
+def test_default_credentials_section_and_profile_names_do_not_clash(
+        signed_in: str, emulator: object, capsys: pytest.CaptureFixture[str]) -> None:
+    acct_id, _, role, _ = _pick(emulator)
+    assert main(["creds", acct_id, role, "--write-credentials"]) == 0
+    assert main(["profile", acct_id, role]) == 0
+    captured = capsys.readouterr()
+    profile = captured.out.strip()
+    assert profile == f"{acct_id}_{role}" and "warning" not in captured.err
+    (section,) = [ln[1:-1] for ln in _creds_file().read_text().splitlines() if ln.startswith("[")]
+    assert section != profile and section not in awsconfig.load_profiles()
+
+
+def test_credentials_template_preference(signed_in: str, emulator: object,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    save_prefs(Prefs(credentials_template="{session} {role_name}"))
+    acct_id, _, role, _ = _pick(emulator)
+    assert main(["creds", acct_id, role, "--write-credentials"]) == 0
+    assert f"[{SESSION}-{role}]" in capsys.readouterr().err
+    # the collision check still applies to the default name
+    save_prefs(Prefs(credentials_template="{account_id}_{role_name}"))
+    assert main(["profile", acct_id, role]) == 0
+    capsys.readouterr()
+    assert main(["creds", acct_id, role, "--write-credentials"]) == 2
+    assert "is an SSO profile" in _one_line_error(capsys.readouterr().err)
 
 
 # --- profile ---------------------------------------------------------------------
@@ -155,6 +192,41 @@ def test_profile_conflict_force_and_dry_run(signed_in: str, emulator: object,
         assert _config().read_bytes() == written
     assert main(["profile", acct_id, role, "--name", "p", "--region", "eu-west-1", "--force"]) == 0
     assert b"region = eu-west-1" in _config().read_bytes()
+
+
+MINE = """[profile mine]
+# keep me
+sso_session = {session}
+sso_account_id = {account}
+sso_role_name = {role}
+region = eu-west-1
+cli_pager =
+s3 =
+  max_concurrent_requests = 20
+"""
+
+
+def test_profile_force_keeps_user_lines_and_region(signed_in: str, emulator: object,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    acct_id, _, role, _ = _pick(emulator)
+    base = _config().read_text()
+    _config().write_text(base + "\n" + MINE.format(session=SESSION, account="111111111111", role="Old")
+                         + "# after\n")
+    assert main(["profile", acct_id, role, "--name", "mine"]) == 2
+    line = _one_line_error(capsys.readouterr().err)
+    assert "sso_account_id 111111111111 -> " + acct_id in line and "s3" not in line
+    assert main(["profile", acct_id, role, "--name", "mine", "--force"]) == 0
+    capsys.readouterr()
+    expected = base + "\n" + MINE.format(session=SESSION, account=acct_id, role=role) + "# after\n"
+    assert _config().read_text() == expected
+    # same account/role again, user region and extra keys in place, no --region: no-op
+    mtime = _config().stat().st_mtime_ns
+    assert main(["profile", acct_id, role, "--name", "mine"]) == 0
+    assert capsys.readouterr().out == "mine\n"
+    assert _config().stat().st_mtime_ns == mtime and _config().read_text() == expected
+    # an explicit --region changes that one line only
+    assert main(["profile", acct_id, role, "--name", "mine", "--region", "us-west-2", "--force"]) == 0
+    assert _config().read_text() == expected.replace("region = eu-west-1", "region = us-west-2")
 
 
 def test_profile_name_template_and_default_region(signed_in: str, emulator: object,

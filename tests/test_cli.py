@@ -3,7 +3,6 @@ settings botocore would otherwise turn into tracebacks."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path

@@ -62,3 +62,18 @@ def test_update_recent_and_favorites() -> None:
     P.update_prefs(lambda p: P.with_favorite_toggled(p, "1/A"))
     assert P.load_prefs().favorites == []
     assert len(P.with_recent(P.Prefs(recent=[str(i) for i in range(30)]), "x").recent) == P.RECENT_LIMIT
+
+
+def test_credentials_template_default_differs_from_profile_template() -> None:
+    prefs = P.Prefs()
+    assert prefs.credentials_template == "{account_name}-{role_name}"
+    assert prefs.credentials_template != prefs.name_template
+
+
+def test_credentials_template_loaded_and_checked() -> None:
+    P.prefs_path().parent.mkdir(parents=True)
+    P.prefs_path().write_text('credentials_template = "creds-{role_name}"\n')
+    assert P.load_prefs_with_warnings() == (P.Prefs(credentials_template="creds-{role_name}"), [])
+    P.prefs_path().write_text('credentials_template = "  "\n')
+    prefs, warnings = P.load_prefs_with_warnings()
+    assert prefs == P.Prefs() and "credentials_template" in warnings[0]

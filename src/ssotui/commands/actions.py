@@ -137,25 +137,43 @@ def _target(args: argparse.Namespace) -> Target:
     return Target(session, clients, token, account_id, account_name, args.role)
 
 
-def _default_name(t: Target, prefs: Prefs) -> str:
+def _default_name(t: Target, prefs: Prefs, template: str | None = None) -> str:
+    """The name `template` (default: the profile name template) gives for the role."""
+    template = prefs.name_template if template is None else template
     account_name = t.account_name
-    if "{account_name" in prefs.name_template and account_name is None:
+    if "{account_name" in template and account_name is None:
         account_name = _account_name(t.session, t.clients, t.token, t.account_id)
-    return names.render(prefs.name_template, account_name=account_name or t.account_id,
+    return names.render(template, account_name=account_name or t.account_id,
                         account_id=t.account_id, role_name=t.role, session=t.session.name)
 
 
 # --- creds -----------------------------------------------------------------------
+
+# What cli.py stores for a bare `--write-credentials` (cli.DEFAULT_SECTION; repeated
+# here so this module does not import the CLI). NUL cannot come from a real argument.
+DEFAULT_SECTION = "\0default"
+
+
+def _requested_section(value: str | None) -> str | None:
+    """None: not requested; "": the default section name; else the checked name."""
+    if value is None:
+        return None
+    if value == DEFAULT_SECTION:
+        return ""
+    if not value:
+        raise UsageError(
+            "--write-credentials '' names no section; give a SECTION name, "
+            "or leave the value out for the default name"
+        )
+    return names.check_name(value, "section name")
 
 
 def run_creds(args: argparse.Namespace) -> int:
     from ssotui.core.rolecreds import get_role_credentials
 
     prefs = load_prefs()
-    fmt = args.format or prefs.default_format
-    section = args.write_credentials
-    if section:  # check the cheap things before any network call
-        names.check_name(section, "section name")
+    fmt = getattr(args, "format", None) or prefs.default_format
+    section = _requested_section(args.write_credentials)  # checked before any network call
     t = _target(args)
     try:
         creds = get_role_credentials(t.clients, t.token, t.account_id, t.role)
@@ -164,7 +182,7 @@ def run_creds(args: argparse.Namespace) -> int:
         raise
     text = exports.render(creds, fmt)
     if section is not None:
-        section = section or _default_name(t, prefs)
+        section = section or _default_name(t, prefs, prefs.credentials_template)
         where = credfile.save_credentials(
             section, creds, note=f"{t.account_id}/{t.role}", force=args.force
         )
@@ -208,6 +226,9 @@ def run_profile(args: argparse.Namespace) -> int:
     name = args.name or _default_name(t, prefs)
     region = args.region or prefs.default_region or t.session.region
     values = awsconfig.profile_values(t.session, t.account_id, t.role, region, args.output)
+    # Only an explicit --region may change (or conflict with) a region already in the
+    # block; the default one goes into a new block, or with --force into one lacking it.
+    if_absent = () if args.region else ("region",)
     if name in _credential_sections():
         _note(
             f"warning: [{name}] also exists in {credfile.credentials_path()}; its static keys "
@@ -217,17 +238,20 @@ def run_profile(args: argparse.Namespace) -> int:
         old = files.read_text(path)
         refused = ""
         try:
-            new = awsconfig.plan_profile(old, t.session, name, values, force=args.force, path=path)
+            new = awsconfig.plan_profile(old, t.session, name, values, force=args.force, path=path,
+                                         if_absent=if_absent)
         except ConfigError:
             raise
         except UsageError as exc:  # a different block: show what --force would do
             refused = f" ({exc})"
-            new = awsconfig.plan_profile(old, t.session, name, values, force=True, path=path)
+            new = awsconfig.plan_profile(old, t.session, name, values, force=True, path=path,
+                                         if_absent=if_absent)
         diff = awsconfig.unified_diff(old, new, path)
         sys.stdout.write(diff)
         _note(f"dry run: nothing written{refused}" if diff else "dry run: no change")
         return 0
-    changed = awsconfig.write_profile(t.session, name, values, force=args.force, path=path)
+    changed = awsconfig.write_profile(t.session, name, values, force=args.force, path=path,
+                                      if_absent=if_absent)
     _note(f"{'wrote' if changed else 'unchanged:'} [{awsconfig.profile_header(name)}] in {path}")
     print(name)
     return 0

@@ -34,11 +34,28 @@ ACTIONS: list[tuple[str, str, str, str]] = [
     ("w", "credentials", "credentials", "write a section to the shared credentials file"),
     ("r", "refresh", "refresh", "list accounts and roles again"),
     ("s", "switch", "session", "switch sso-session"),
-    ("f", "favorite", "fav", "mark / unmark the account as a favorite"),
+    ("f", "favorite", "fav", "mark / unmark the highlighted role as a favorite"),
     ("slash", "focus_filter", "filter", "focus the filter (name, id and role at once)"),
     ("question_mark", "help", "help", "show every key"),
     ("q", "quit", "quit", "quit"),
 ]
+
+
+class FilterInput(Input):
+    """The filter: ↑/↓ move the account cursor while typing, Esc goes to the lists."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "lists (keys c e p w …)"),
+        Binding("enter", "submit", "copy best match"),
+        Binding("down", "move(1)", "next", show=False),
+        Binding("up", "move(-1)", "previous", show=False),
+    ]
+
+    def action_leave(self) -> None:
+        self.screen.query_one("#accounts", RowList).focus()
+
+    def action_move(self, delta: int) -> None:
+        self.screen.query_one("#accounts", RowList).action_cursor(delta)
 
 
 class MainScreen(Screen[None]):
@@ -75,8 +92,8 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s = self.backend.session
         yield Static(f" ssotui  {s.name} · {s.start_url} · {s.region}", id="title")
-        yield Input(placeholder="/ filter: account name, id or role — e.g. “pay adm”",
-                    id="filter", select_on_focus=False)
+        yield FilterInput(placeholder="/ filter: account name, id or role — e.g. “pay adm”",
+                          id="filter", select_on_focus=False)
         yield Static("", id="counts")
         with Horizontal(id="panes"):
             yield RowList(lambda e, w: account_row(e, w, self.fq.terms), id="accounts",
@@ -97,6 +114,9 @@ class MainScreen(Screen[None]):
         status = self.query_one(StatusBar)
         status.session = self.backend.session.name
         status.expires_at = self.backend.token.expires_at if self.backend.token else None
+        status.listing = "listing…"
+        status.redraw()
+        self.query_one("#counts", Static).update("listing accounts…")
         self.query_one("#accounts").border_title = "Accounts"
         self.query_one("#roles").border_title = "Roles"
         self.query_one("#details").border_title = "Details"
@@ -272,12 +292,6 @@ class MainScreen(Screen[None]):
     def on_key(self, event: Key) -> None:
         filt = self.query_one("#filter", Input)
         if self.focused is filt:
-            if event.key in ("down", "up"):
-                self.query_one("#accounts", RowList).action_cursor(1 if event.key == "down" else -1)
-                event.stop()
-            elif event.key == "escape":
-                self.query_one("#accounts", RowList).focus()
-                event.stop()
             return
         if (event.character and event.is_printable and event.key not in self.BOUND_KEYS
                 and not isinstance(self.focused, Input)):

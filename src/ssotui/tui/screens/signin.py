@@ -79,6 +79,9 @@ class SignInScreen(Screen[bool]):
             self.kind = self.backend.flow_kind()
         self.start()
 
+    def on_unmount(self) -> None:
+        self.cancel_event.set()  # the flow thread ends within a second
+
     def start(self) -> None:
         self.cancel_event = threading.Event()
         self.failed = False
@@ -88,7 +91,7 @@ class SignInScreen(Screen[bool]):
         self.query_one("#signin-code", Static).update("")
         self.query_one("#signin-code", Static).display = False
         self.query_one("#signin-url", Static).update("")
-        how = ("Opening your browser to sign in (authorization code with PKCE)…"
+        how = ("Sign in through your browser (authorization code with PKCE)."
                if self.kind == "pkce" else
                "Confirm this code in a browser on any device (device authorization):")
         self.query_one("#signin-how", Static).update(how)

@@ -23,12 +23,15 @@ def account_row(entry: Entry, width: int, terms: Sequence[str]) -> Text:
     out = Text()
     out.append("★ " if entry.favorite else "  ", "yellow")
     id_width = 12
-    name_width = max(8, width - id_width - 2 - 3 - 9)
+    show_count = width >= 56
+    name_width = max(8, width - id_width - 2 - 1 - (9 if show_count else 0))
     name = entry.name if len(entry.name) <= name_width else entry.name[: name_width - 1] + "…"
     out.append_text(_highlighted(name, terms))
     out.append(" " * (name_width - len(name) + 1))
     out.append_text(_highlighted(entry.account_id, terms, "dim"))
-    if entry.roles is None:
+    if not show_count:
+        pass
+    elif entry.roles is None:
         out.append("  …", "dim")
     else:
         n = len(entry.roles)
