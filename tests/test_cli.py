@@ -118,3 +118,17 @@ def test_warnings_are_printed_once(signed_in: str, aws_env: Any, isolated_home: 
     proc = ssotui(isolated_home, aws_env.url, "list", "--json")
     assert proc.returncode == 0
     assert proc.stderr.count("corrupt") == 1, proc.stderr
+
+
+def test_account_name_resolves_from_the_cache(
+    signed_in: str, aws_env: Any, isolated_home: Path,
+) -> None:
+    assert ssotui(isolated_home, aws_env.url, "list").returncode == 0
+    aws_env.reset_stats()
+    acct, roles = aws_env.org[3]
+    proc = ssotui(isolated_home, aws_env.url, "creds", acct.account_name, roles[0],
+                  "--format", "env-no-export")
+    assert proc.returncode == 0, proc.stderr
+    assert aws_env.calls.get("ListAccounts", 0) == 0
+    assert aws_env.calls["GetRoleCredentials"] == 1
+    assert proc.stdout.startswith("AWS_ACCESS_KEY_ID=")

@@ -81,7 +81,7 @@ class Tmux:
 def terminal_env(tmp_path: Path, display: str | None = None) -> dict[str, str]:
     env = {
         "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path / "home"),
+        "HOME": str(tmp_path / "user"),
         "TMPDIR": str(tmp_path),  # the demo's throwaway dir lands here
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
@@ -89,7 +89,7 @@ def terminal_env(tmp_path: Path, display: str | None = None) -> dict[str, str]:
     }
     if display:
         env["DISPLAY"] = display
-    (tmp_path / "home").mkdir(exist_ok=True)
+    (tmp_path / "user").mkdir(exist_ok=True)
     return env
 
 
@@ -121,7 +121,7 @@ def test_demo_filter_and_copy_reaches_the_x_clipboard(tmp_path: Path, xdisplay: 
         term.wait(lambda t: "throwaway files kept in" in t or "pane is dead" in t, "exit")
     finally:
         term.kill()
-    assert not (tmp_path / "home" / ".aws").exists()
+    assert list((tmp_path / "user").iterdir()) == []  # the "real" HOME: untouched
 
 
 def test_print_env_switches_the_calling_shell(tmp_path: Path) -> None:

@@ -15,12 +15,13 @@ import argparse
 import difflib
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ssotui.core import awsconfig, clipboard, credfile, exports, files, names
 from ssotui.core.errors import ConfigError, NeedsLogin, RuntimeFailure, SsotuiError, UsageError
-from ssotui.core.models import SsoSession, Token
+from ssotui.core.models import Account, SsoSession, Token
 from ssotui.core.prefs import Prefs, load_prefs
 
 OUTPUTS = ("json", "yaml", "yaml-stream", "text", "table")
@@ -57,14 +58,36 @@ def _signed_in(args: argparse.Namespace) -> tuple[SsoSession, Any, Token]:
     return session, clients, ensure_token(session, clients)
 
 
+def _cached_accounts(session: SsoSession) -> list[Account]:
+    """The listing cache, when there is a readable one: resolving a name from it saves
+    paging through every account (50 calls for a 5,000-account org)."""
+    from ssotui.core import dircache
+
+    try:
+        cached = dircache.load(session)
+    except dircache.CacheCorrupt:
+        return []
+    return list(cached.accounts) if cached is not None else []
+
+
+def _find(session: SsoSession, clients: Any, token: Token,
+          match: Callable[[Account], bool]) -> tuple[list[Account], list[Account]]:
+    """(hits, accounts searched): the cache first, the portal when the cache has none."""
+    from ssotui.core.directory import list_accounts
+
+    cached = _cached_accounts(session)
+    hits = [a for a in cached if match(a)]
+    if hits:
+        return hits, cached
+    live = list_accounts(clients.sso, token.access_token, session)
+    return [a for a in live if match(a)], live
+
+
 def _resolve_account(session: SsoSession, clients: Any, token: Token, account: str) -> tuple[str, str | None]:
     """(account id, account name if known). ACCOUNT is an id or an exact name."""
     if _ACCOUNT_ID.fullmatch(account):
         return account, None
-    from ssotui.core.directory import list_accounts
-
-    accounts = list_accounts(clients.sso, token.access_token)
-    hits = [a for a in accounts if a.account_name == account]
+    hits, accounts = _find(session, clients, token, lambda a: a.account_name == account)
     if len(hits) == 1:
         return hits[0].account_id, hits[0].account_name
     if len(hits) > 1:
@@ -77,20 +100,9 @@ def _resolve_account(session: SsoSession, clients: Any, token: Token, account: s
 
 
 def _account_name(session: SsoSession, clients: Any, token: Token, account_id: str) -> str:
-    from ssotui.core import dircache
-    from ssotui.core.directory import list_accounts
-
-    try:
-        cached = dircache.load(session)
-    except dircache.CacheCorrupt:
-        cached = None
-    pool = list(cached.accounts) if cached is not None else []
-    for acct in pool:
-        if acct.account_id == account_id:
-            return acct.account_name
-    for acct in list_accounts(clients.sso, token.access_token):
-        if acct.account_id == account_id:
-            return acct.account_name
+    hits, _ = _find(session, clients, token, lambda a: a.account_id == account_id)
+    if hits:
+        return hits[0].account_name
     raise UsageError(f"no account {account_id} for sso-session {session.name}")
 
 
