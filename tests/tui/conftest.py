@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import REGION, SESSION, START_URL, write_token_file
-from tui.tuikit import EXPIRES, ORG
+from tui.tuikit import EXPIRES, ORG, xvfb
 
 
 @pytest.fixture
@@ -42,3 +42,11 @@ def tui_signed_in(tui_env: Any, isolated_home: Path) -> Any:
     return tui_env
 
 
+
+
+@pytest.fixture
+def xdisplay(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real X clipboard for pyperclip/xclip (DISPLAY set for this test)."""
+    with xvfb() as display:
+        monkeypatch.setenv("DISPLAY", display)
+        yield display

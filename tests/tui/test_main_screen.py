@@ -78,6 +78,20 @@ async def test_c_copies_default_format_and_notifies_without_secret(tui_signed_in
         assert tui_signed_in.calls["GetRoleCredentials"] == 1
 
 
+async def test_c_also_reaches_the_system_clipboard(tui_signed_in: Any, xdisplay: str) -> None:
+    from ssotui.core import clipboard
+    from tui.tuikit import x_clipboard
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        await pilot.press("slash", *"log arch", "escape", "c")
+        await wait_for(pilot, lambda: app.clipboard, "clipboard")
+        assert x_clipboard(xdisplay) == app.clipboard  # xclip on a real X server
+        assert clipboard.paste() == app.clipboard  # what core.clipboard/pyperclip read back
+        assert any("xclip" in n for n in notifications(app))
+
+
 async def test_enter_in_filter_copies_best_match(tui_signed_in: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

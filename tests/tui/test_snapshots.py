@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tui.tuikit import make_app, screen_name, steady, wait_for, wait_main_loaded
 
 SIZE = (120, 36)

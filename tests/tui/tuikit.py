@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +38,34 @@ NOW = datetime(2098, 12, 31, 16, 18, tzinfo=UTC)
 
 def fixed_clock() -> datetime:
     return NOW
+
+
+@contextmanager
+def xvfb() -> Iterator[str]:
+    """A private X server (Xvfb); yields its display name, e.g. ":93"."""
+    from conftest import require_tool
+
+    server = require_tool("Xvfb")
+    require_tool("xclip")
+    read, write = os.pipe()
+    proc = subprocess.Popen([server, "-displayfd", str(write), "-nolisten", "tcp",
+                             "-screen", "0", "320x200x24"], pass_fds=(write,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    try:
+        assert number, "Xvfb did not report a display"
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def x_clipboard(display: str) -> str:
+    env = {**os.environ, "DISPLAY": display}
+    return subprocess.run(["xclip", "-o", "-selection", "clipboard"], env=env,
+                          capture_output=True, text=True, timeout=10).stdout
 
 
 def make_app(**kw: Any) -> Any:

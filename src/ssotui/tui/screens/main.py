@@ -59,14 +59,14 @@ class FilterInput(Input):
 
 
 class MainScreen(Screen[None]):
+    AUTO_FOCUS = "#accounts"  # on first show and when a dialog or the picker closes
     BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(k, a, label) for k, a, label, _ in ACTIONS],
         Binding("tab", "toggle_pane", "roles/accounts", show=False),
         Binding("escape", "escape", "clear filter", show=False),
-        Binding("v", "reveal", "reveal secrets", show=False),
         *[Binding(str(i), f"jump({i})", f"favorite {i}", show=False) for i in range(1, 10)],
     ]
-    BOUND_KEYS = {k for k, *_ in ACTIONS} | {"tab", "escape", "v", "j", "k"} | {
+    BOUND_KEYS = {k for k, *_ in ACTIONS} | {"tab", "escape", "j", "k"} | {
         str(i) for i in range(1, 10)}
 
     def __init__(self, backend: be.Backend) -> None:
@@ -276,6 +276,8 @@ class MainScreen(Screen[None]):
         visible = filter_entries(base, q)
         self._prev = (q, self._version, visible)
         accounts = self.query_one("#accounts", RowList)
+        if self.ordered:
+            accounts.empty_text = f"no account matches “{q.text.strip()}”"
         accounts.set_rows(visible, cursor=None if keep_cursor else 0)
         if not keep_cursor:  # a new query may prefer another role of the same account
             self.show_roles(self.current_entry)
@@ -295,7 +297,7 @@ class MainScreen(Screen[None]):
             return
         if (event.character and event.is_printable and event.key not in self.BOUND_KEYS
                 and not isinstance(self.focused, Input)):
-            filt.focus()
+            self.set_focus(filt)  # now, not later: the next key may already be queued
             filt.insert_text_at_cursor(event.character)
             event.stop()
 
@@ -320,6 +322,7 @@ class MainScreen(Screen[None]):
     def show_roles(self, entry: Entry | None, role: str | None = None) -> None:
         roles = self.query_one("#roles", RowList)
         if entry is None:
+            roles.empty_text = ""
             roles.set_rows([], cursor=0)
             roles.border_title = "Roles"
             self.update_details()
@@ -433,7 +436,11 @@ class MainScreen(Screen[None]):
         mins = int((msg.creds.expiration - datetime.now(UTC)).total_seconds() // 60)
         label = be.FORMAT_LABELS.get(msg.fmt, msg.fmt)
         note = f"Copied {msg.account_name} / {msg.role} as {label}, valid {mins} min"
-        self.notify(note + (f"\n{msg.where}" if msg.where else ""), title="copied")
+        if msg.where and not msg.where.startswith("through"):
+            note += f"\nalso on the system clipboard ({msg.where})"
+        elif msg.where:
+            note += f"\n{msg.where}"
+        self.notify(note, title="copied")
         self.set_last_action(f"copied {msg.account_name}/{msg.role} ({mins}m)")
 
     def on_action_failed(self, msg: ActionFailed) -> None:
@@ -500,7 +507,7 @@ class MainScreen(Screen[None]):
         self._flush()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_help(self) -> None:
         from ssotui.tui.screens.modals import HelpScreen
@@ -521,9 +528,6 @@ class MainScreen(Screen[None]):
             filt.value = ""
         elif self.focused is self.query_one("#roles", RowList):
             self.query_one("#accounts", RowList).focus()
-
-    def action_reveal(self) -> None:
-        self.notify("secrets are only shown in the credentials preview (press v there)")
 
     def action_jump(self, n: int) -> None:
         shortcuts = self.ssotui.shortcuts()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -52,13 +54,22 @@ class ExportScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def mask_secrets(text: str, creds: RoleCredentials | None) -> str:
-    if creds is None:
-        return text
-    for secret in (creds.secret_access_key, creds.session_token):
-        if secret:
-            text = text.replace(secret, MASK)
-    return text
+def pretty_path(path: object) -> str:
+    """`~/.aws/config` rather than the full home path (shorter, and no user name)."""
+    text, home = str(path), str(Path.home())
+    return "~" + text[len(home):] if home != "/" and text.startswith(home + "/") else text
+
+
+_SECRET_LINE = re.compile(r"(?im)^([ \t]*aws_(?:secret_access_key|session_token)[ \t]*[=:][ \t]*)(\S.*)$")
+
+
+def mask_secrets(text: str, creds: RoleCredentials | None = None) -> str:
+    """Every secret key's value masked: ours, and any other section's in the file."""
+    if creds is not None:
+        for secret in (creds.secret_access_key, creds.session_token):
+            if secret:
+                text = text.replace(secret, MASK)
+    return _SECRET_LINE.sub(lambda m: m.group(1) + MASK, text)
 
 
 def diff_text(before: str, after: str, path: str) -> Text:
@@ -183,13 +194,13 @@ class WriteScreen(ModalScreen[str | None]):
         if self.kind == "profile" and preview.name == "default":
             header = "[default]"
         block = block_of(preview.after, header)
-        diff = diff_text(preview.before, preview.after, str(preview.path))
+        shown = pretty_path(preview.path)
+        diff = diff_text(preview.before, preview.after, shown)
         if not self.revealed:
             block = mask_secrets(block, self.creds)
-            diff = Text(mask_secrets(diff.plain, self.creds)) if self.creds else diff
-            if self.creds:
+            if self.kind == "credentials":
                 diff = diff_text(mask_secrets(preview.before, self.creds),
-                                 mask_secrets(preview.after, self.creds), str(preview.path))
+                                 mask_secrets(preview.after, self.creds), shown)
         self.query_one("#block", Static).update(Text(block or "(empty)"))
         self.query_one("#diff", Static).update(diff)
         warn = self.query_one("#warning", Static)
@@ -198,7 +209,7 @@ class WriteScreen(ModalScreen[str | None]):
             warn.update(Text(("⚠ " if not preview.conflict else "✗ ") + preview.warning,
                              style=style))
         else:
-            warn.update(Text(f"→ {preview.path}", style="dim"))
+            warn.update(Text(f"→ {shown}", style="dim"))
         button = self.query_one("#write", Button)
         button.disabled = not preview.changed
         button.label = "Replace" if preview.conflict else "Write"
@@ -231,7 +242,7 @@ class WriteScreen(ModalScreen[str | None]):
             self.app.call_from_thread(self._show_error, be.describe_error(exc)[0])
             return
         what = f"[profile {preview.name}]" if self.kind == "profile" else f"[{preview.name}]"
-        self.app.call_from_thread(self.dismiss, f"wrote {what} in {preview.path}")
+        self.app.call_from_thread(self.dismiss, f"wrote {what} in {pretty_path(preview.path)}")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

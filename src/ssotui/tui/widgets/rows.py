@@ -24,7 +24,7 @@ def account_row(entry: Entry, width: int, terms: Sequence[str]) -> Text:
     out.append("★ " if entry.favorite else "  ", "yellow")
     id_width = 12
     show_count = width >= 56
-    name_width = max(8, width - id_width - 2 - 1 - (9 if show_count else 0))
+    name_width = max(8, width - id_width - 2 - 1 - (10 if show_count else 0))
     name = entry.name if len(entry.name) <= name_width else entry.name[: name_width - 1] + "…"
     out.append_text(_highlighted(name, terms))
     out.append(" " * (name_width - len(name) + 1))

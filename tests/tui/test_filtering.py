@@ -1,0 +1,57 @@
+"""The filter's matching rules (pure functions, no terminal)."""
+
+from __future__ import annotations
+
+from ssotui.tui.filtering import Entry, Query, best_role, filter_entries, match_spans
+
+
+def entry(name: str, account_id: str, roles: list[str] | None) -> Entry:
+    e = Entry(account_id, name, roles=roles)
+    e.rebuild()
+    return e
+
+
+ORG = [
+    entry("prod-payments", "111122223333", ["AdministratorAccess", "ReadOnly"]),
+    entry("sandbox", "333344445555", ["PowerUser"]),
+    entry("payroll", "444455556666", ["ReadOnly"]),
+    entry("dev-admin-tools", "555566667777", ["Developer"]),
+]
+
+
+def names(query: str, entries: list[Entry] = ORG) -> list[str]:
+    return [e.name for e in filter_entries(entries, Query.parse(query))]
+
+
+def test_every_term_must_match_some_field() -> None:
+    assert names("pay adm") == ["prod-payments"]
+    assert names("pay read") == ["payroll", "prod-payments"]  # field start beats word start
+    assert names("5566") == ["dev-admin-tools", "payroll"]  # account ids (ties: by name)
+    assert names("poweruser") == ["sandbox"]
+
+
+def test_fuzzy_stays_within_one_field() -> None:
+    assert names("pdpy") == ["prod-payments"]  # p-d-p-y in order inside the name
+    # "x" appears nowhere; letters spread over two fields do not combine
+    assert names("sandboxpower") == []
+
+
+def test_empty_query_keeps_order_and_roles_unknown_are_searchable_by_name() -> None:
+    pending = entry("prod-new", "999900001111", None)
+    assert names("", [*ORG, pending])[-1] == "prod-new"
+    assert names("new", [pending]) == ["prod-new"]
+
+
+def test_refines_allows_narrowing_from_previous_results() -> None:
+    assert Query.parse("pay a").refines(Query.parse("pay"))
+    assert Query.parse("pays").refines(Query.parse("pay"))
+    assert not Query.parse("pa").refines(Query.parse("pay"))
+    assert not Query.parse("adm").refines(Query.parse("pay"))
+
+
+def test_best_role_and_spans() -> None:
+    assert best_role(["AdministratorAccess", "ReadOnly"], ["read"]) == 1
+    assert best_role(["AdministratorAccess", "ReadOnly"], []) == 0
+    assert match_spans("prod-payments", ["pay"]) == [(5, 8)]
+    assert match_spans("legacy-[eu]", ["[eu"]) == [(7, 10)]
+    assert match_spans("prod-payments", ["pdy"]) == [(0, 1), (3, 4), (7, 8)]
