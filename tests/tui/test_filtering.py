@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ssotui.tui.filtering import Entry, Query, best_role, filter_entries, match_spans
+from ssotui.tui.filtering import Entry, Query, best_role, filter_entries, match_spans, sort_key
 
 
 def entry(name: str, account_id: str, roles: list[str] | None) -> Entry:
@@ -11,12 +11,12 @@ def entry(name: str, account_id: str, roles: list[str] | None) -> Entry:
     return e
 
 
-ORG = [
+ORG = sorted([
     entry("prod-payments", "111122223333", ["AdministratorAccess", "ReadOnly"]),
     entry("sandbox", "333344445555", ["PowerUser"]),
     entry("payroll", "444455556666", ["ReadOnly"]),
     entry("dev-admin-tools", "555566667777", ["Developer"]),
-]
+], key=sort_key)  # the screen keeps its accounts in this order
 
 
 def names(query: str, entries: list[Entry] = ORG) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 SEP = "\x00"  # between fields, so a fuzzy term never spans two of them
 
@@ -36,11 +37,13 @@ class Entry:
     roles: list[str] | None = None  # None until listed
     favorite: bool = False
     hay: str = field(default="", repr=False)
+    chars: frozenset[str] = field(default=frozenset(), repr=False)
 
     def rebuild(self) -> None:
         fields = [self.name.lower(), self.account_id]
         fields += [r.lower() for r in self.roles or ()]
         self.hay = SEP.join(fields)
+        self.chars = frozenset(self.hay)
 
 
 def _term_score(term: str, pattern: re.Pattern[str], hay: str) -> int:
@@ -60,16 +63,19 @@ class Query:
     text: str
     terms: list[str]
     patterns: list[re.Pattern[str]]
+    letters: list[frozenset[str]]
 
     @classmethod
     def parse(cls, text: str) -> Query:
         terms = split_terms(text)
-        return cls(text, terms, [_fuzzy(t) for t in terms])
+        return cls(text, terms, [_fuzzy(t) for t in terms], [frozenset(t) for t in terms])
 
     def score(self, entry: Entry) -> int:
         total = 0
         hay = entry.hay
-        for term, pattern in zip(self.terms, self.patterns, strict=True):
+        for term, pattern, letters in zip(self.terms, self.patterns, self.letters, strict=True):
+            if not letters <= entry.chars:  # a letter it lacks: no match, skip the regex
+                return 0
             s = _term_score(term, pattern, hay)
             if not s:
                 return 0
@@ -92,16 +98,25 @@ def sort_key(e: Entry) -> tuple[bool, str, str]:
 
 def filter_entries(entries: Sequence[Entry], query: Query) -> list[Entry]:
     """Entries matching every term, best first; all entries in list order for no terms."""
+    return rank(match_entries(entries, query))
+
+
+def match_entries(entries: Sequence[Entry], query: Query) -> list[tuple[int, Entry]]:
+    """(score, entry) for each match, in the order of `entries` (kept for narrowing)."""
     if not query.terms:
-        return list(entries)
-    scored = []
+        return [(1, e) for e in entries]
     score = query.score
+    out = []
     for e in entries:
         s = score(e)
         if s:
-            scored.append((-s, e))
-    scored.sort(key=lambda pair: (pair[0], sort_key(pair[1])))
-    return [e for _, e in scored]
+            out.append((s, e))
+    return out
+
+
+def rank(matched: list[tuple[int, Entry]]) -> list[Entry]:
+    """Best score first; a stable sort, so ties keep the (name) order they came in."""
+    return [e for _, e in sorted(matched, key=itemgetter(0), reverse=True)]
 
 
 def match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static
 
 from ssotui.core.models import Account
 from ssotui.tui import backend as be
-from ssotui.tui.filtering import Entry, Query, best_role, filter_entries, sort_key
+from ssotui.tui.filtering import Entry, Query, best_role, match_entries, rank, sort_key
 from ssotui.tui.messages import ActionFailed, CredsReady, DirectoryEvent
 from ssotui.tui.widgets.details import Details
 from ssotui.tui.widgets.rowlist import RowList
@@ -78,6 +78,7 @@ class MainScreen(Screen[None]):
         self._prev: tuple[Query, int, list[Entry]] | None = None
         self._version = 0
         self._dirty = False
+        self._order_dirty = False
         self._flush_pending = False
         self.loader: Any = None
         self.failures: dict[str, str] = {}
@@ -229,6 +230,8 @@ class MainScreen(Screen[None]):
                           favorite=a.account_id in favs)
                 self.entries[a.account_id] = e
             else:
+                if e.name != a.account_name:
+                    self._order_dirty = True
                 e.name, e.email = a.account_name, a.email_address
             if a.account_id in roles:
                 e.roles = list(roles[a.account_id])
@@ -252,7 +255,10 @@ class MainScreen(Screen[None]):
             return
         self._dirty = False
         self._version += 1
-        self.ordered = sorted(self.entries.values(), key=sort_key)
+        if self._order_dirty or len(self.ordered) != len(self.entries):
+            # roles arriving do not change the order; new accounts and favorites do
+            self.ordered = sorted(self.entries.values(), key=sort_key)
+            self._order_dirty = False
         self.apply_filter(keep_cursor=True)
         # the highlighted account's roles may have just arrived
         entry = self.current_entry
@@ -270,11 +276,12 @@ class MainScreen(Screen[None]):
         q = self.fq
         base: list[Entry] = self.ordered
         if self._prev is not None:
-            pq, version, results = self._prev
+            pq, version, matched = self._prev
             if version == self._version and q.refines(pq):
-                base = results
-        visible = filter_entries(base, q)
-        self._prev = (q, self._version, visible)
+                base = matched  # typing more letters: only narrow the last matches
+        found = match_entries(base, q)
+        visible = rank(found) if q.terms else base
+        self._prev = (q, self._version, [e for _, e in found])
         accounts = self.query_one("#accounts", RowList)
         if self.ordered:
             accounts.empty_text = f"no account matches “{q.text.strip()}”"
@@ -285,7 +292,8 @@ class MainScreen(Screen[None]):
         total = len(self.ordered)
         shown = f"{len(visible):,} of {total:,}" if q.terms else f"{total:,}"
         self.query_one("#counts", Static).update(
-            f"{shown} accounts · {n_roles:,} roles" + ("" if self.listing_done else " · listing…"))
+            f"{shown} accounts · {n_roles:,} roles" + ("" if self.listing_done else " · listing…"),
+            layout=False)  # fixed size: no re-layout per keystroke
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -417,7 +425,8 @@ class MainScreen(Screen[None]):
             where = ""
             if purpose == "copy":
                 try:
-                    where = self.backend.system_clipboard(text)
+                    where = self.backend.system_clipboard(
+                        text, float(self.ssotui.prefs.autoclear_seconds or 0))
                 except Exception:  # noqa: BLE001 - OSC 52 still copied
                     where = "through the terminal (OSC 52); no system clipboard tool found"
         except Exception as exc:  # noqa: BLE001 - becomes a notification
@@ -501,6 +510,7 @@ class MainScreen(Screen[None]):
             return
         added = self.ssotui.toggle_favorite(entry.account_id, role)
         entry.favorite = entry.account_id in self.ssotui.favorites()
+        self._order_dirty = True
         what = f"{entry.name} / {role}" if role else entry.name
         self.notify(f"{what} {'added to' if added else 'removed from'} favorites")
         self._dirty = True

@@ -19,7 +19,7 @@ class Details(Static):
     def show(self, entry: Entry | None, role: str | None, profiles: Sequence[str] = (),
              warnings: Sequence[str] = (), failure: str = "") -> None:
         if entry is None:
-            self.update(Text("no account selected", style="dim"))
+            self.update(Text("no account selected", style="dim"), layout=False)
             return
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
@@ -36,4 +36,4 @@ class Details(Static):
             grid.add_row(Text("⚠", style="yellow"), Text(w, style="yellow"))
         if failure:
             grid.add_row(Text("✗", style="red"), Text(failure, style="red"))
-        self.update(grid)
+        self.update(grid, layout=False)  # a fixed-height pane: no re-layout

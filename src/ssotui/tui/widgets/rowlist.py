@@ -3,7 +3,7 @@
 OptionList measures every option when options are set, which costs ~100 ms at
 5,000 rows; this list only renders the rows on screen, so replacing its rows on
 each filter keystroke is O(visible). Rows are arbitrary objects; a render
-callback turns one into a `rich.text.Text` when it scrolls into view.
+callback turns one into rich Segments when it scrolls into view.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -21,7 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-RenderRow = Callable[[Any, int], Text]
+RenderRow = Callable[[Any, int], list[Segment]]
 
 
 class RowList(ScrollView, can_focus=True):
@@ -152,11 +151,8 @@ class RowList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self._rows):
             return Strip.blank(width, base)
-        text = self._render_row(self._rows[index], width)
+        segments = self._render_row(self._rows[index], width)
         style: Style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("rowlist--cursor")
-        text.truncate(width, overflow="ellipsis")
-        segments = list(text.render(self.app.console, end=""))
-        strip = Strip(segments).apply_style(style)
-        return strip.crop_extend(0, width, style)
+        return Strip(segments).apply_style(style).crop_extend(0, width, style)

@@ -1,47 +1,68 @@
-"""How one account or role row looks, with filter matches highlighted."""
+"""How one account or role row looks, with filter matches highlighted.
+
+Rows are built straight as rich Segments with pre-parsed Styles: a row is drawn on
+every scroll and keystroke, and going through `rich.text.Text` costs several times
+more per line.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 
 from ssotui.tui.filtering import Entry, match_spans
 
-MATCH_STYLE = "bold underline"
+MATCH = Style(bold=True, underline=True)
+DIM = Style(dim=True)
+DIM_MATCH = DIM + MATCH
+STAR = Style(color="yellow")
 
 
-def _highlighted(text: str, terms: Sequence[str], base: str = "") -> Text:
-    # rich.Text takes the string literally: no markup parsing, nothing to escape
-    out = Text(text, style=base)
+def highlighted(text: str, terms: Sequence[str], base: Style | None = None,
+                match: Style = MATCH) -> list[Segment]:
+    """`text` as segments, the parts matching `terms` in `match` style (taken literally:
+    no markup, so names with brackets show as they are)."""
+    if not terms:
+        return [Segment(text, base)]
+    marks = [False] * len(text)
     for start, end in match_spans(text, terms):
-        out.stylize(MATCH_STYLE, start, end)
+        for i in range(start, min(end, len(text))):
+            marks[i] = True
+    out: list[Segment] = []
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marks[j] == marks[i]:
+            j += 1
+        out.append(Segment(text[i:j], match if marks[i] else base))
+        i = j
     return out
 
 
-def account_row(entry: Entry, width: int, terms: Sequence[str]) -> Text:
-    out = Text()
-    out.append("★ " if entry.favorite else "  ", "yellow")
+def account_row(entry: Entry, width: int, terms: Sequence[str]) -> list[Segment]:
     id_width = 12
     show_count = width >= 56
     name_width = max(8, width - id_width - 2 - 1 - (10 if show_count else 0))
     name = entry.name if len(entry.name) <= name_width else entry.name[: name_width - 1] + "…"
-    out.append_text(_highlighted(name, terms))
-    out.append(" " * (name_width - len(name) + 1))
-    out.append_text(_highlighted(entry.account_id, terms, "dim"))
-    if not show_count:
-        pass
-    elif entry.roles is None:
-        out.append("  …", "dim")
-    else:
-        n = len(entry.roles)
-        out.append(f"  {n} role{'s' if n != 1 else ''}", "dim")
+    out = [Segment("★ " if entry.favorite else "  ", STAR)]
+    out += highlighted(name, terms)
+    out.append(Segment(" " * (name_width - len(name) + 1)))
+    out += highlighted(entry.account_id, terms, DIM, DIM_MATCH)
+    if show_count:
+        if entry.roles is None:
+            out.append(Segment("  …", DIM))
+        else:
+            n = len(entry.roles)
+            out.append(Segment(f"  {n} role{'s' if n != 1 else ''}", DIM))
     return out
 
 
-def role_row(role: str, width: int, terms: Sequence[str], profiles: Sequence[str] = ()) -> Text:
-    out = Text(" ")
-    out.append_text(_highlighted(role, terms))
+def role_row(role: str, width: int, terms: Sequence[str],
+             profiles: Sequence[str] = ()) -> list[Segment]:
+    out = [Segment(" ")]
+    out += highlighted(role, terms)
     if profiles:
-        out.append("  → " + ", ".join(profiles), "dim")
+        out.append(Segment("  → " + ", ".join(profiles), DIM))
     return out

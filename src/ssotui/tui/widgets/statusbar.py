@@ -28,7 +28,7 @@ class StatusBar(Static):
     """One line, refreshed every second by its owner (the countdown) and on events."""
 
     DEFAULT_CSS = """
-    StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    StatusBar { height: 1; width: 100%; background: $panel; color: $text; padding: 0 1; }
     """
 
     def __init__(self, clock: Callable[[], datetime], **kw: object) -> None:
@@ -58,4 +58,4 @@ class StatusBar(Static):
             width = max(0, self.size.width - 2 - left.cell_len - len(self.last_action) - 1)
             left.append(" " * max(1, width))
             left.append(self.last_action, "italic")
-        self.update(left)
+        self.update(left, layout=False)
