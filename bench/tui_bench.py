@@ -1,6 +1,6 @@
 """TUI figures (issue 6), measured on a real pseudo-terminal read with pyte.
 
-    python bench/tui_bench.py              # all three; prints a small table and JSON
+    python bench/tui_bench.py              # all three; prints JSON, writes bench/tui_results.json
     python bench/tui_bench.py --runs 5
 
 - warm start: a cached org of 1,000 accounts; from process start (fork of
@@ -230,7 +230,11 @@ def main() -> int:
         out.update(warm_start(args.runs))
     if "filter" in args.only:
         out.update(filter_and_memory(max(1, args.runs - 1), idle=args.idle))
-    print(json.dumps(out, indent=2))
+    out["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    out["cpus"] = os.cpu_count()
+    text = json.dumps(out, indent=2)
+    print(text)
+    (Path(__file__).resolve().parent / "tui_results.json").write_text(text + "\n")
     return 0
 
 

@@ -49,7 +49,7 @@ class Tmux:
         self.run("send-keys", "-t", "t", *(["-l"] if literal else []), *keys)
 
     def pane(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "t")
+        return self.run("capture-pane", "-p", "-J", "-t", "t")  # -J: wrapped lines joined
 
     def wait(self, cond: Callable[[str], bool], what: str) -> str:
         deadline = time.monotonic() + LIMIT
@@ -87,7 +87,7 @@ def ssotui_cmd(*args: str) -> str:
 
 def test_demo_filter_and_copy_reaches_the_x_clipboard(tmp_path: Path, xdisplay: str) -> None:
     env = terminal_env(tmp_path, xdisplay)
-    term = Tmux(env, ssotui_cmd("--demo"))
+    term = Tmux(env, ssotui_cmd("--demo") + "; echo EXITED=$?; sleep 60")
     try:
         term.wait(lambda t: "accounts ·" in t and "listing…" not in t, "the demo's main screen")
         term.keys("/")
@@ -104,7 +104,9 @@ def test_demo_filter_and_copy_reaches_the_x_clipboard(tmp_path: Path, xdisplay: 
         assert len(secret) > 20 and secret not in pane  # never on screen
         term.keys("q")
         # the demo says where its throwaway files were; the real ~/.aws is untouched
-        term.wait(lambda t: "throwaway files kept in" in t or "pane is dead" in t, "exit")
+        pane = term.wait(lambda t: "EXITED=" in t, "exit")
+        assert "EXITED=0" in pane
+        assert "throwaway files kept in" in pane and "your ~/.aws was not touched" in pane
     finally:
         term.kill()
     assert list((tmp_path / "user").iterdir()) == []  # the "real" HOME: untouched

@@ -283,3 +283,18 @@ async def test_expired_token_while_copying_leads_to_sign_in(tui_signed_in: Any) 
         await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen", "main")
         await pilot.press("c")
         await wait_for(pilot, lambda: app.clipboard, "clipboard")
+
+
+async def test_no_color_is_respected(tui_signed_in: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        assert app.no_color
+        import re
+
+        colours = set(re.findall(r"#([0-9a-f]{6})", app.export_screenshot().lower()))
+        assert "prod-payments" in screen_text(app)
+        chrome = {"ff5f57", "febc2e", "28c840", "c5c8c6"}  # the SVG window frame itself
+        tinted = {c for c in colours - chrome if len({c[0:2], c[2:4], c[4:6]}) > 1}
+        assert not tinted, tinted  # only greys on screen

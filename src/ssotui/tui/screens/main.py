@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Static
 
 from ssotui.core.models import Account
 from ssotui.tui import backend as be
+from ssotui.tui.closing import tolerate_closing
 from ssotui.tui.filtering import Entry, Query, best_role, match_entries, rank, sort_key
 from ssotui.tui.messages import ActionFailed, CredsReady, DirectoryEvent
 from ssotui.tui.widgets.details import Details
@@ -154,6 +155,7 @@ class MainScreen(Screen[None]):
         shadowed = be.credential_sections()
         self.app.call_from_thread(self._set_profiles, index, shadowed)
 
+    @tolerate_closing
     def _set_profiles(self, index: dict[tuple[str, str], list[str]], shadowed: set[str]) -> None:
         self.profile_index = index
         self.shadowed = shadowed
@@ -247,6 +249,7 @@ class MainScreen(Screen[None]):
             self._flush_pending = True
             self.set_timer(0.2, self._flush)
 
+    @tolerate_closing
     def _flush(self) -> None:
         self._flush_pending = False
         if not self.is_attached:
@@ -268,6 +271,7 @@ class MainScreen(Screen[None]):
 
     # -- filter -------------------------------------------------------------
     @on(Input.Changed, "#filter")
+    @tolerate_closing
     def _filter_changed(self, event: Input.Changed) -> None:
         self.fq = Query.parse(event.value)
         self.apply_filter(keep_cursor=False)
@@ -324,9 +328,11 @@ class MainScreen(Screen[None]):
         return row if isinstance(row, str) else None
 
     @on(RowList.Highlighted, "#accounts")
+    @tolerate_closing
     def _account_highlighted(self, event: RowList.Highlighted) -> None:
         self.show_roles(event.row)
 
+    @tolerate_closing
     def show_roles(self, entry: Entry | None, role: str | None = None) -> None:
         roles = self.query_one("#roles", RowList)
         if entry is None:
@@ -354,16 +360,19 @@ class MainScreen(Screen[None]):
         self.update_details()
 
     @on(RowList.Highlighted, "#roles")
+    @tolerate_closing
     def _role_highlighted(self) -> None:
         self.update_details()
 
     @on(RowList.Selected)
+    @tolerate_closing
     def _selected(self, event: RowList.Selected) -> None:
         if event.rowlist.id == "accounts":
             self.query_one("#roles", RowList).focus()
         else:
             self.act_default()
 
+    @tolerate_closing
     def update_details(self) -> None:
         entry, role = self.current_entry, self.current_role
         profiles: list[str] = []
@@ -436,6 +445,7 @@ class MainScreen(Screen[None]):
         self.post_message(CredsReady(entry.account_id, entry.name, role, creds, purpose, fmt,
                                      text, where))
 
+    @tolerate_closing
     def on_creds_ready(self, msg: CredsReady) -> None:
         self.ssotui.remember(msg.account_id, msg.role)
         if msg.purpose == "print":
@@ -452,6 +462,7 @@ class MainScreen(Screen[None]):
         self.notify(note, title="copied")
         self.set_last_action(f"copied {msg.account_name}/{msg.role} ({mins}m)")
 
+    @tolerate_closing
     def on_action_failed(self, msg: ActionFailed) -> None:
         self.notify(msg.text, title=f"{msg.what} failed", severity="error")
         self.set_last_action(f"{msg.what} failed")

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from ssotui.core.models import Account, RoleCredentials
 from ssotui.tui import backend as be
+from ssotui.tui.closing import tolerate_closing
 
 MASK = "••••••••"
 
@@ -181,11 +182,13 @@ class WriteScreen(ModalScreen[str | None]):
             return
         self.app.call_from_thread(self._show, preview)
 
+    @tolerate_closing
     def _show_error(self, text: str) -> None:
         self.preview = None
         self.query_one("#warning", Static).update(Text("✗ " + text, style="bold red"))
         self.query_one("#write", Button).disabled = True
 
+    @tolerate_closing
     def _show(self, preview: be.Preview) -> None:
         if self.query_one("#name", Input).value.strip() != preview.name:
             return  # a stale preview for a name since edited

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ssotui.tui import backend as be
+from ssotui.tui.closing import tolerate_closing
 from ssotui.tui.messages import SignInEvent
 
 
@@ -82,6 +83,7 @@ class SignInScreen(Screen[bool]):
     def on_unmount(self) -> None:
         self.cancel_event.set()  # the flow thread ends within a second
 
+    @tolerate_closing
     def start(self) -> None:
         self.cancel_event = threading.Event()
         self.failed = False
@@ -114,6 +116,7 @@ class SignInScreen(Screen[bool]):
         self.app.call_from_thread(self.app.open_url, url)
         return True
 
+    @tolerate_closing
     def on_sign_in_event(self, message: SignInEvent) -> None:
         if message.generation != self.generation:
             return  # a cancelled attempt still winding down
