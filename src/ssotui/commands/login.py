@@ -7,7 +7,6 @@ import sys
 
 from ssotui.core import login, sessions
 from ssotui.core.clients import make_clients
-from ssotui.core.login import clear_cli_cache  # noqa: F401 - the TUI imports it from here
 
 
 def _say(text: str) -> None:
@@ -55,11 +54,6 @@ def run_login(args: argparse.Namespace) -> int:
 def run_logout(args: argparse.Namespace) -> int:
     session = sessions.resolve_session(getattr(args, "sso_session", None))
     removed, warning = login.sign_out(session, make_clients(session))
-    # The account listing belongs to the sign-in: a signed-out `ssotui list` must not
-    # go on printing the org (and it is nobody else's business on a shared machine).
-    from ssotui.core import dircache
-
-    dircache.cache_path(session).unlink(missing_ok=True)
     if warning:
         _say(f"ssotui: {warning}")
     if removed:

@@ -501,8 +501,9 @@ def clear_cli_cache(session: SsoSession) -> int:
 
 
 def sign_out(session: SsoSession, clients: Any) -> tuple[bool, str | None]:
-    """Portal Logout (a 401 means already signed out), delete this session's token file
-    and its AWS CLI role-credential cache files. Returns (was signed in, warning)."""
+    """Portal Logout (a 401 means already signed out), delete this session's token file,
+    its AWS CLI role-credential cache files and ssotui's listing cache.
+    Returns (was signed in, warning)."""
     warning = None
     token = tokens.load_token(session)
     if token is not None:
@@ -515,4 +516,9 @@ def sign_out(session: SsoSession, clients: Any) -> tuple[bool, str | None]:
                        "removed the local sign-in anyway")
     removed = tokens.delete_token(session)
     clear_cli_cache(session)
+    # The account listing belongs to the sign-in: signed out, `ssotui list` must not go
+    # on printing the org (nor should anyone else on a shared machine read it).
+    from ssotui.core import dircache
+
+    dircache.cache_path(session).unlink(missing_ok=True)
     return removed, warning

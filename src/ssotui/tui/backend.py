@@ -176,22 +176,11 @@ class Backend:
                                cancel=cancel)
 
     def logout(self) -> None:
-        """Portal Logout (best effort), then forget the cached token (like `aws sso logout`)."""
-        from ssotui.core import tokens
+        """The same sign-out as `ssotui logout`: portal Logout (best effort), token file,
+        AWS CLI role-credential cache and the listing cache."""
+        from ssotui.core import login
 
-        token = tokens.load_token(self.session)
-        if token is not None:
-            try:
-                self.clients.sso.logout(accessToken=token.access_token)
-            except Exception:  # noqa: BLE001 - expired/offline: the local sign-out still counts
-                pass
-        tokens.delete_token(self.session)
-        try:
-            from ssotui.commands.login import clear_cli_cache
-
-            clear_cli_cache(self.session)
-        except Exception:  # noqa: BLE001 - optional cleanup
-            pass
+        login.sign_out(self.session, self.clients)
         self.token = None
 
     # -- listing ------------------------------------------------------------
