@@ -40,7 +40,7 @@ REGION = "us-east-1"
 SESSION = "bench"
 LATENCY_MS = 200.0
 TPS = 20.0
-ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive"]
+ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui"]
 
 
 def log(msg: str) -> None:
@@ -374,7 +374,7 @@ def bench_adaptive(tmp: Path, n: int = 500, threads: int = 8) -> dict[str, Any]:
 
 def render(res: dict[str, Any]) -> str:
     env = res.get("environment", {})
-    out = ["# Listing benchmarks", "",
+    out = ["# Benchmarks", "",
            f"Run {env.get('date', '?')} on {env.get('machine', '?')} "
            f"({env.get('cpus', '?')} CPUs shared with other work), Python {env.get('python', '?')}, "
            f"botocore {env.get('botocore', '?')}. Emulator subprocess: "
@@ -445,7 +445,25 @@ def render(res: dict[str, Any]) -> str:
         out += [f"| {r['run']} | {r['elapsed_s']} s | {r['match']} | {r['failed']} | {r['requests']} | {r['throttled']} |"
                 for r in f["results"]]
         out.append("")
+    tui_path = HERE / "tui_results.json"
+    if tui_path.exists():
+        t = json.loads(tui_path.read_text())
+        runs = ", ".join(f"{x:.2f}" for x in t.get("runs", []))
+        out += ["## TUI (bench/tui_bench.py, a real pty read with pyte)", "",
+                f"Measured {t.get('measured_at', '?')} on {t.get('cpus', '?')} CPUs.", "",
+                "| figure | result | target |", "|---|---|---|",
+                f"| warm start, 1,000 cached accounts, process start to list on screen | "
+                f"median **{t['warm_start_1000_s']:.2f} s** (runs {runs}) | < 0.6 s |",
+                f"| filter keystroke to updated screen, 5,000 accounts x 3 roles | median "
+                f"**{t['filter_keystroke_median_ms']:.0f} ms**, p90 {t['filter_keystroke_p90_ms']:.0f} ms "
+                f"({t.get('keystrokes', '?')} keystrokes) | < 50 ms median |",
+                f"| RSS with 5,000 accounts listed | **{t['rss_5000_mb']:.0f} MB** | < 150 MB |", ""]
     return "\n".join(out)
+
+
+def bench_tui() -> None:
+    """The TUI figures come from their own script, which writes tui_results.json."""
+    subprocess.run([sys.executable, str(HERE / "tui_bench.py")], check=True)
 
 
 def main() -> int:
@@ -477,6 +495,8 @@ def main() -> int:
                 res["compare"] = bench_compare(tmp)
             elif name == "adaptive":
                 res["adaptive"] = bench_adaptive(tmp)
+            elif name == "tui":
+                bench_tui()
             elif name == "faults":
                 res["faults"] = bench_faults(tmp, runs=args.fault_runs, tps=args.fault_tps)
             else:
