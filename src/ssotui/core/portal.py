@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, TypeVar
 
@@ -105,37 +105,30 @@ def parse_roles(page: dict[str, Any]) -> list[str]:
     return [str(r["roleName"]) for r in page.get("roleList") or []]
 
 
+def _pages(call: Callable[..., dict[str, Any]], session: SsoSession | None,
+           **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every page of one paginated portal call, each with retries."""
+    kwargs["maxResults"] = PAGE_SIZE
+    while True:
+        page = _with_retries(partial(call, **kwargs), session=session)
+        yield page
+        if not page.get("nextToken"):
+            return
+        kwargs["nextToken"] = page["nextToken"]
+
+
 def list_accounts(
     sso: Any, access_token: str, session: SsoSession | None = None
 ) -> list[Account]:
     """Every account the token can reach, in the portal's order."""
-    accounts: list[Account] = []
-    next_token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"accessToken": access_token, "maxResults": PAGE_SIZE}
-        if next_token:
-            kwargs["nextToken"] = next_token
-        page = _with_retries(partial(sso.list_accounts, **kwargs), session=session)
-        accounts.extend(parse_accounts(page))
-        next_token = page.get("nextToken")
-        if not next_token:
-            return accounts
+    pages = _pages(sso.list_accounts, session, accessToken=access_token)
+    return [acct for page in pages for acct in parse_accounts(page)]
 
 
 def list_roles(
     sso: Any, access_token: str, account_id: str, session: SsoSession | None = None
 ) -> list[str]:
     """The role names the token can use in one account, sorted."""
-    roles: list[str] = []
-    next_token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {
-            "accessToken": access_token, "accountId": account_id, "maxResults": PAGE_SIZE,
-        }
-        if next_token:
-            kwargs["nextToken"] = next_token
-        page = _with_retries(partial(sso.list_account_roles, **kwargs), session=session)
-        roles.extend(parse_roles(page))
-        next_token = page.get("nextToken")
-        if not next_token:
-            return sorted(roles)
+    pages = _pages(sso.list_account_roles, session, accessToken=access_token,
+                   accountId=account_id)
+    return sorted(role for page in pages for role in parse_roles(page))
