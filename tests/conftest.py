@@ -1,4 +1,3 @@
-# >>> ENGINEERS A-E: READ /work/main/TEAM.md NOW (ownership, interfaces, no git writes, deadline 01:30 UTC) <<<
 """Shared fixtures. Every test runs with a throwaway HOME and AWS file paths, so the
 machine's real ~/.aws is never read or written."""
 

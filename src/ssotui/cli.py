@@ -1,4 +1,3 @@
-# >>> ENGINEERS A-E: READ /work/main/TEAM.md NOW (ownership, interfaces, no git writes, deadline 01:30 UTC) <<<
 """Command-line entry point: the TUI and the scriptable subcommands.
 
 The argument surface is a contract (see README "Command line"); handlers live in

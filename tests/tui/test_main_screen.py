@@ -174,7 +174,8 @@ async def test_w_writes_credentials_masked_until_revealed(tui_signed_in: Any,
         await pilot.press("ctrl+s")
         await wait_for(pilot, creds.exists, "credentials file")
         text = creds.read_text()
-        assert "[333344445555_PowerUser]" in text and "aws_session_token = " in text
+        # credentials sections default to credentials_template, apart from profile names
+        assert "[sandbox-payments-PowerUser]" in text and "aws_session_token = " in text
         assert stat.S_IMODE(os.stat(creds).st_mode) == 0o600
 
 

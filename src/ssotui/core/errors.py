@@ -1,4 +1,3 @@
-# >>> ENGINEERS A-E: READ /work/main/TEAM.md NOW (ownership, interfaces, no git writes, deadline 01:30 UTC) <<<
 """Errors the command line maps to exit codes; messages are one clear line, no secrets."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# >>> ENGINEERS A-E: READ /work/main/TEAM.md NOW (ownership, interfaces, no git writes, deadline 01:30 UTC) <<<
 """Frozen dataclasses shared by every layer."""
 
 from __future__ import annotations

@@ -107,6 +107,9 @@ class SsotuiApp(App[str | None]):
     def name_template(self) -> str:
         return str(self.prefs.name_template)
 
+    def credentials_template(self) -> str:
+        return str(self.prefs.credentials_template)
+
     def favorites(self) -> set[str]:
         """Account ids with at least one favorite role."""
         return {k.split("/", 1)[0] for k in self.prefs.favorites}

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +53,21 @@ class _LazyClients:
         return getattr(real, name)
 
 
-class _LazyAttr:
-    """Stands for `owner.<name>` until something is asked of it."""
+GATE_TIMEOUT = 1.0  # the longest a listing call waits for the UI to let it go
 
-    def __init__(self, owner: Any, name: str) -> None:
+
+class _LazyAttr:
+    """Stands for `owner.<name>` until something is asked of it; with a `gate`, the
+    first call waits (at most GATE_TIMEOUT) until the gate is set."""
+
+    def __init__(self, owner: Any, name: str, gate: threading.Event | None = None) -> None:
         self._owner = owner
         self._name = name
+        self._gate = gate
 
     def __getattr__(self, attr: str) -> Any:
+        if self._gate is not None:
+            self._gate.wait(GATE_TIMEOUT)
         return getattr(getattr(self._owner, self._name), attr)
 
 
@@ -184,10 +192,14 @@ class Backend:
         self.token = None
 
     # -- listing ------------------------------------------------------------
-    def start_loader(self, on_event: Callable[[Any], None], refresh: bool = False) -> Any:
+    def start_loader(self, on_event: Callable[[Any], None], refresh: bool = False,
+                     gate: threading.Event | None = None) -> Any:
+        """Start a DirectoryLoader. With `gate`, its calls (and so the boto3 import, a
+        few hundred ms of CPU) wait until the gate is set: the UI sets it once the
+        cached list is on screen, so the refresh does not slow down the first paint."""
         from ssotui.core import directory
 
-        sso = _LazyAttr(self.clients, "listing")
+        sso = _LazyAttr(self.clients, "listing", gate)
         loader = directory.DirectoryLoader(
             sso, self.access_token, on_event, session=self.session
         )
@@ -230,12 +242,11 @@ class Backend:
             return f"{account.account_id}_{role}"
 
     def profile_values(self, account: Account, role: str) -> dict[str, str]:
-        return {
-            "sso_session": self.session.name,
-            "sso_account_id": account.account_id,
-            "sso_role_name": role,
-            "region": self.session.region,
-        }
+        """Exactly what `ssotui profile` writes (legacy sessions, default_region)."""
+        from ssotui.core import awsconfig
+
+        region = getattr(load_prefs(), "default_region", None) or self.session.region
+        return awsconfig.profile_values(self.session, account.account_id, role, region, None)
 
     def preview_profile(self, account: Account, role: str, name: str) -> Preview:
         from ssotui.core import awsconfig, files, names
@@ -245,14 +256,17 @@ class Backend:
         before = files.read_text(path) or ""
         values = self.profile_values(account, role)
         warning, conflict = "", False
+        # region is only a default: a user-set region in an existing block is kept
+        plan = partial(awsconfig.plan_profile, before, self.session, name, values, path=path,
+                       if_absent=("region",))
         try:
-            after = awsconfig.upsert_profile(before, name, values, path=path)
+            after = plan()
         except UsageError as exc:
             # an existing, different [profile NAME]: show why, replace only on confirm
             conflict, warning = True, str(exc).replace("use --force to replace it", "")
             warning = warning.replace(" or --name to choose another name", "").rstrip("; ")
             warning += "; Write replaces it, or edit the name"
-            after = awsconfig.upsert_profile(before, name, values, force=True, path=path)
+            after = plan(force=True)
         if not conflict and name in awsconfig.load_profiles(path) and after == before:
             warning = f"[profile {name}] already points here"
         return Preview(path, before, after, name, warning, conflict)

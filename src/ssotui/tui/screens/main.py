@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.events import Key
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -52,6 +54,14 @@ class FilterInput(Input):
         Binding("up", "move(-1)", "previous", show=False),
     ]
 
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
+        # Input asks for a layout of the whole screen on every keystroke (its virtual
+        # size follows the text); its own size is fixed, so a repaint is enough
+        if layout and not self.styles.auto_dimensions:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
     def action_leave(self) -> None:
         self.screen.query_one("#accounts", RowList).focus()
 
@@ -86,6 +96,7 @@ class MainScreen(Screen[None]):
         self.profile_index: dict[tuple[str, str], list[str]] = {}
         self.shadowed: set[str] = set()
         self.listing_done = False
+        self._net_gate = threading.Event()
 
     @property
     def ssotui(self) -> SsotuiApp:
@@ -132,6 +143,7 @@ class MainScreen(Screen[None]):
         self.stop_listing()
 
     def stop_listing(self) -> None:
+        self._net_gate.set()  # a cancelled loader must not sit waiting for it
         if self.loader is not None:
             try:
                 self.loader.cancel()
@@ -142,10 +154,21 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="listing")
     def start_listing(self, refresh: bool) -> None:
         self.stop_listing()
+        # the network waits until the cached list is painted (see _release_network)
+        gate = self._net_gate = threading.Event()
+        cached = False
+
         def on_event(ev: Any) -> None:
+            nonlocal cached
+            cached = cached or type(ev).__name__ == "CachedOrg"
             self.post_message(DirectoryEvent(ev))
 
-        self.loader = self.backend.start_loader(on_event, refresh=refresh)
+        self.loader = self.backend.start_loader(on_event, refresh=refresh, gate=gate)
+        if not cached:  # nothing to paint first: go ahead
+            gate.set()
+
+    def _release_network(self) -> None:
+        self._net_gate.set()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="profiles")
     def load_profiles(self) -> None:
@@ -174,6 +197,7 @@ class MainScreen(Screen[None]):
         status = self.query_one(StatusBar)
         if kind == "CachedOrg":
             self._add_accounts(ev.accounts, ev.roles)
+            self.call_after_refresh(self._release_network)  # once it is on screen
         elif kind == "AccountsPage":
             self._add_accounts(ev.accounts, {})
         elif kind == "RolesLoaded":
@@ -341,7 +365,9 @@ class MainScreen(Screen[None]):
             roles.border_title = "Roles"
             self.update_details()
             return
-        roles.border_title = f"Roles · {entry.name} · {entry.account_id}"
+        title = f"Roles · {entry.name} · {entry.account_id}"
+        if roles.border_title != title:  # setting it repaints, even to the same text
+            roles.border_title = title
         if entry.roles is None:
             roles.empty_text = "listing roles…"
             if self.loader is not None:
@@ -475,18 +501,13 @@ class MainScreen(Screen[None]):
         status.redraw()
 
     def action_profile(self) -> None:
-        from ssotui.tui.screens.modals import WriteScreen
-
-        t = self.target()
-        if t is None:
-            return
-        entry, role = t
-        account = Account(entry.account_id, entry.name, entry.email)
-        name = self.backend.profile_name(account, role, self.ssotui.name_template())
-        self.app.push_screen(WriteScreen(self.backend, "profile", account, role, name),
-                             self._written)
+        self._open_write("profile", self.ssotui.name_template())
 
     def action_credentials(self) -> None:
+        # its own template: a credentials section named like an SSO profile is ignored
+        self._open_write("credentials", self.ssotui.credentials_template())
+
+    def _open_write(self, kind: str, template: str) -> None:
         from ssotui.tui.screens.modals import WriteScreen
 
         t = self.target()
@@ -494,8 +515,8 @@ class MainScreen(Screen[None]):
             return
         entry, role = t
         account = Account(entry.account_id, entry.name, entry.email)
-        name = self.backend.profile_name(account, role, self.ssotui.name_template())
-        self.app.push_screen(WriteScreen(self.backend, "credentials", account, role, name),
+        name = self.backend.profile_name(account, role, template)
+        self.app.push_screen(WriteScreen(self.backend, kind, account, role, name),
                              self._written)
 
     def _written(self, result: str | None) -> None:

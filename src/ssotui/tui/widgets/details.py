@@ -16,8 +16,17 @@ class Details(Static):
     Details { padding: 0 1; height: auto; }
     """
 
+    _shown: object = object()  # nothing shown yet: never equal to a key
+
     def show(self, entry: Entry | None, role: str | None, profiles: Sequence[str] = (),
              warnings: Sequence[str] = (), failure: str = "") -> None:
+        # typing often keeps the same top match: skip re-rendering the same table
+        key = None if entry is None else (
+            entry.account_id, entry.name, entry.email, entry.roles is None, role,
+            tuple(profiles), tuple(warnings), failure)
+        if key == self._shown:
+            return
+        self._shown = key
         if entry is None:
             self.update(Text("no account selected", style="dim"), layout=False)
             return

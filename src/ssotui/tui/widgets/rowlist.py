@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -68,6 +68,7 @@ class RowList(ScrollView, can_focus=True):
         self._render_row = render_row
         self._rows: Sequence[Any] = ()
         self.empty_text = empty_text
+        self._styles: tuple[Style, Style] | None = None
 
     @property
     def rows(self) -> Sequence[Any]:
@@ -90,9 +91,22 @@ class RowList(ScrollView, can_focus=True):
                     cursor = rows.index(old)  # type: ignore[attr-defined]
                 except ValueError:
                     cursor = 0
-        self.virtual_size = Size(self.size.width, len(rows))
+        self._set_virtual_height(len(rows))
         self.set_cursor(cursor, force=old is not self.current_at(cursor))
         self.refresh()
+
+    def _set_virtual_height(self, n: int) -> None:
+        """Textual re-lays-out the whole screen when `virtual_size` changes (~10 ms per
+        keystroke at this size); only the scrollbar appearing or going needs that."""
+        new = Size(self.size.width, n)
+        if new == self.virtual_size:
+            return
+        height = self.container_size.height
+        if not height or (self.virtual_size.height > height) != (n > height):
+            self.virtual_size = new  # the scrollbar shows or hides: a real layout
+            return
+        self.set_reactive(RowList.virtual_size, new)
+        self._scroll_update(new)  # scrollbar thumb and scroll bounds, no layout
 
     def current_at(self, index: int) -> Any | None:
         return self._rows[index] if 0 <= index < len(self._rows) else None
@@ -140,10 +154,19 @@ class RowList(ScrollView, can_focus=True):
             self.focus()
             self.set_cursor(row, force=False)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the styles are the same for every line of one render: look them up once
+        self._styles = (self.rich_style, self.get_component_rich_style("rowlist--cursor"))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._styles = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_y) + y
-        base = self.rich_style
+        base, cursor_style = self._styles or (
+            self.rich_style, self.get_component_rich_style("rowlist--cursor"))
         if not self._rows:
             if y == 0 and self.empty_text:
                 empty = self.get_component_rich_style("rowlist--empty")
@@ -154,5 +177,8 @@ class RowList(ScrollView, can_focus=True):
         segments = self._render_row(self._rows[index], width)
         style: Style = base
         if index == self.cursor:
-            style = base + self.get_component_rich_style("rowlist--cursor")
-        return Strip(segments).apply_style(style).crop_extend(0, width, style)
+            style = base + cursor_style
+        # one Strip, not three (each Strip builds its own caches): styled, cut, padded
+        line = Segment.adjust_line_length(list(Segment.apply_style(segments, style)), width,
+                                          style)
+        return Strip(line, width)
