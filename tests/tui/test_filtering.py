@@ -55,3 +55,58 @@ def test_best_role_and_spans() -> None:
     assert match_spans("prod-payments", ["pay"]) == [(5, 8)]
     assert match_spans("legacy-[eu]", ["[eu"]) == [(7, 10)]
     assert match_spans("prod-payments", ["pdy"]) == [(0, 1), (3, 4), (7, 8)]
+
+
+# -- the widgets the filter drives (they skip Textual's full re-layout per keystroke) --
+
+async def test_rowlist_scrollbar_follows_row_count_without_relayout_per_change() -> None:
+    from rich.segment import Segment
+    from textual.app import App, ComposeResult
+
+    from ssotui.tui.widgets.rowlist import RowList
+
+    class Lists(App[None]):
+        CSS = "RowList { height: 12; }"
+
+        def compose(self) -> ComposeResult:
+            yield RowList(lambda row, width: [Segment(str(row))], id="rows")
+
+    app = Lists()
+    async with app.run_test(size=(40, 20)) as pilot:
+        rows = app.query_one(RowList)
+        rows.set_rows(list(range(100)))
+        await pilot.pause()
+        assert rows.show_vertical_scrollbar and rows.virtual_size.height == 100
+        rows.set_cursor(80)
+        await pilot.pause()
+        assert rows.scroll_y <= 80 < rows.scroll_y + 12  # the cursor row is in view
+        rows.set_rows(list(range(50)))  # still scrolls: same layout, new bounds
+        await pilot.pause()
+        assert rows.virtual_size.height == 50 and rows.max_scroll_y == 50 - 12
+        assert rows.vertical_scrollbar.window_virtual_size == 50
+        rows.set_rows([1, 2, 3])  # fits: the scrollbar goes
+        await pilot.pause()
+        assert not rows.show_vertical_scrollbar and rows.scroll_y == 0
+        rows.set_rows(list(range(30)))  # and comes back
+        await pilot.pause()
+        assert rows.show_vertical_scrollbar and rows.virtual_size.height == 30
+
+
+async def test_filter_input_scrolls_to_a_long_query_without_relayout() -> None:
+    from textual.app import App, ComposeResult
+
+    from ssotui.tui.screens.main import FilterInput
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield FilterInput(id="filter")
+
+    app = One()
+    async with app.run_test(size=(30, 5)) as pilot:
+        filt = app.query_one(FilterInput)
+        filt.focus()
+        await pilot.press(*"abcdefghijklmnopqrstuvwxyz0123456789")
+        await pilot.pause()
+        assert filt.value.endswith("789")
+        assert filt.scroll_x > 0  # the end of the text (and the cursor) stay in view
+        assert filt.virtual_size.width >= len(filt.value)

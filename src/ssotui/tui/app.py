@@ -210,12 +210,14 @@ class SsotuiApp(App[str | None]):
                                   title="token refresh failed", severity="error")
             self.call_from_thread(self.sign_in, backend, self._signed_in, True)
             return
-        self.call_from_thread(self.show_main, backend)
+        # read the listing cache here, off the UI thread, so the main screen's first
+        # paint has the list (rather than an empty screen, then the list)
+        self.call_from_thread(self.show_main, backend, backend.cached_org())
 
-    def show_main(self, backend: be.Backend) -> None:
+    def show_main(self, backend: be.Backend, cached: Any = None) -> None:
         from ssotui.tui.screens.main import MainScreen
 
-        self._reset_to(MainScreen(backend))
+        self._reset_to(MainScreen(backend, cached))
 
     def _signed_in(self, ok: bool | None) -> None:
         if ok and self.backend is not None:

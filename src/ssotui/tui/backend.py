@@ -192,6 +192,16 @@ class Backend:
         self.token = None
 
     # -- listing ------------------------------------------------------------
+    def cached_org(self) -> Any:
+        """The cached listing (core.dircache.CachedDirectory) or None. Never raises:
+        the loader reads it again and reports a corrupt cache itself."""
+        try:
+            from ssotui.core import dircache
+
+            return dircache.load(self.session)
+        except Exception:  # noqa: BLE001
+            return None
+
     def start_loader(self, on_event: Callable[[Any], None], refresh: bool = False,
                      gate: threading.Event | None = None) -> Any:
         """Start a DirectoryLoader. With `gate`, its calls (and so the boto3 import, a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -80,9 +81,11 @@ class MainScreen(Screen[None]):
     BOUND_KEYS = {k for k, *_ in ACTIONS} | {"tab", "escape", "j", "k"} | {
         str(i) for i in range(1, 10)}
 
-    def __init__(self, backend: be.Backend) -> None:
+    def __init__(self, backend: be.Backend, cached: Any = None) -> None:
+        """`cached`: the listing cache (core.dircache) when already read, shown at once."""
         super().__init__()
         self.backend = backend
+        self._preloaded = cached
         self.entries: dict[str, Entry] = {}
         self.ordered: list[Entry] = []
         self.fq = Query.parse("")
@@ -136,8 +139,16 @@ class MainScreen(Screen[None]):
         self.query_one("#accounts", RowList).focus()
         if self.app.is_headless:  # steady screenshots and snapshots
             self.query_one("#filter", Input).cursor_blink = False
-        self.load_profiles()
-        self.start_listing(refresh=False)
+        cached, self._preloaded = self._preloaded, None
+        if cached is None:
+            self.load_profiles()
+            self.start_listing(refresh=False)
+            return
+        # the cached list goes into the first paint; the workers (reading the config,
+        # importing the loader) start after it rather than competing with it
+        self._add_accounts(list(cached.accounts), cached.roles)
+        self.call_after_refresh(self.load_profiles)
+        self.call_after_refresh(self.start_listing, False)
 
     def on_unmount(self) -> None:
         self.stop_listing()
@@ -247,7 +258,8 @@ class MainScreen(Screen[None]):
                 self.backend.token.expires_at if self.backend.token else None)
             self.start_listing(refresh=False)
 
-    def _add_accounts(self, accounts: list[Account], roles: dict[str, list[str]]) -> None:
+    def _add_accounts(self, accounts: Sequence[Account],
+                      roles: Mapping[str, Sequence[str]]) -> None:
         favs = set(self.ssotui.favorites())
         for a in accounts:
             e = self.entries.get(a.account_id)
