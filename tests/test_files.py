@@ -186,6 +186,8 @@ def writer():
         os._exit(0)
 
 
+# warm up lazy imports (configupdater) so the writers die mid-write, not mid-import
+awsconfig.upsert_profile("", "warmup", values(0))
 states = [BASE]  # states[k]: the file after k profiles were appended
 rng = random.Random(seed)
 report = {"rounds": 0, "partial": [], "counts": []}

@@ -296,11 +296,6 @@ async def test_recent_copies_follow_favorites_on_the_digit_keys(tui_signed_in: A
         assert any("no favorite or recent #3" in n for n in notifications(app))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MainScreen.jump_to (tui/screens/main.py) sets the account cursor, whose "
-    "RowList.Highlighted arrives after jump_to's show_roles(entry, role) and "
-    "_account_highlighted re-runs show_roles(entry) with no role: the cursor lands "
-    "on the account's first role, not the favorite's, and `c` copies that role"))
 async def test_jump_to_a_favorite_that_is_not_the_first_role(tui_signed_in: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -360,11 +355,6 @@ async def test_secrets_never_on_screen_through_c_p_w(tui_signed_in: Any,
         assert_no_secret(app, secrets, "after w")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MainScreen.on_creds_ready (tui/screens/main.py) puts the exports in App.clipboard "
-    "(app.copy_to_clipboard), and the filter Input's ctrl+v (Input.action_paste) pastes "
-    "App.clipboard, not the system clipboard: the secret key and session token appear "
-    "in the filter on screen (auto-clear never resets App.clipboard either)"))
 async def test_ctrl_v_in_the_filter_does_not_put_the_secret_on_screen(
         tui_signed_in: Any) -> None:
     app = make_app()
@@ -401,7 +391,7 @@ def shadowing_profile(tui_signed_in: Any, isolated_home: Path,
         yield creds
 
 
-WARNING = "has static keys with this profile's name"
+WARNING = "under this profile's name"
 
 
 async def test_details_show_profiles_and_the_shadowing_credentials_section(
@@ -413,7 +403,7 @@ async def test_details_show_profiles_and_the_shadowing_credentials_section(
         await wait_for(pilot, lambda: WARNING in screen_text(app), "shadow warning")
         text = screen_text(app)
         assert "111122223333" in text and "payments-prod@example.com" in text
-        assert f"[pay-admin] in {shadowing_profile}" in text
+        assert f"[pay-admin]: static keys in {shadowing_profile.name}" in text
         assert "profiles pay-admin" in " ".join(text.split())
         # another role of the same account: no profile, no warning
         await pilot.press("tab", "down")
@@ -422,10 +412,6 @@ async def test_details_show_profiles_and_the_shadowing_credentials_section(
         assert WARNING not in screen_text(app)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the details pane is a fixed 9 rows (#details in tui/styles.tcss) and "
-    "MainScreen.update_details writes the credentials file's full path into the "
-    "warning, so at 80x24 it wraps past the pane and the reason is cut off"))
 async def test_shadow_warning_is_readable_at_80x24(shadowing_profile: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

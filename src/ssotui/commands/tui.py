@@ -12,7 +12,6 @@ import os
 import sys
 import tempfile
 import threading
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +24,8 @@ DEMO_ACCOUNTS = 60
 def headless_browser(url: str) -> bool:
     """Play the user's browser against the emulator: follow /authorize to the loopback
     callback (auto-approve), on a thread so the sign-in screen shows its progress."""
+
+    import urllib.request  # demo only: kept off the startup path
 
     def visit() -> None:
         try:

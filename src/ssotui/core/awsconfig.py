@@ -30,8 +30,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from configupdater import ConfigUpdater
-
 from ssotui.core import files
 from ssotui.core.errors import ConfigError, UsageError
 from ssotui.core.models import SsoSession
@@ -227,6 +225,9 @@ def render_block(header: str, values: Mapping[str, str], newline: str = "\n") ->
     for key, val in values.items():
         if any(c in str(val) for c in "\r\n") or any(c in key for c in "\r\n=:[]"):
             raise UsageError(f"invalid key or value for {key!r}: no line breaks (nor = : [ ] in keys)")
+    # imported here: configupdater costs ~50 ms at import, off the TUI's startup path
+    from configupdater import ConfigUpdater
+
     updater = ConfigUpdater()
     updater.add_section(header)
     for key, val in values.items():

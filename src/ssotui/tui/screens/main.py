@@ -63,6 +63,16 @@ class FilterInput(Input):
             layout = False
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
+    def action_paste(self) -> None:
+        # Textual pastes its own clipboard, which holds the last exports: never type
+        # secrets into the filter (terminal pastes arrive as Paste events, untouched).
+        text = self.app.clipboard
+        if "\n" in text.strip():
+            self.notify("the clipboard holds credentials: not pasted into the filter",
+                        severity="warning")
+            return
+        super().action_paste()
+
     def action_leave(self) -> None:
         self.screen.query_one("#accounts", RowList).focus()
 
@@ -85,6 +95,8 @@ class MainScreen(Screen[None]):
         """`cached`: the listing cache (core.dircache) when already read, shown at once."""
         super().__init__()
         self.backend = backend
+        #: (account id, role) a favorite jump is moving the cursor to
+        self._jump_role: tuple[str, str] | None = None
         self._preloaded = cached
         self.entries: dict[str, Entry] = {}
         self.ordered: list[Entry] = []
@@ -366,7 +378,11 @@ class MainScreen(Screen[None]):
     @on(RowList.Highlighted, "#accounts")
     @tolerate_closing
     def _account_highlighted(self, event: RowList.Highlighted) -> None:
-        self.show_roles(event.row)
+        # a jump to a favorite moves the cursor first; keep its role, not the first one
+        jump, self._jump_role = self._jump_role, None
+        row = event.row
+        role = jump[1] if jump and row is not None and row.account_id == jump[0] else None
+        self.show_roles(row, role)
 
     @tolerate_closing
     def show_roles(self, entry: Entry | None, role: str | None = None) -> None:
@@ -421,8 +437,9 @@ class MainScreen(Screen[None]):
             else:
                 profiles = sorted({n for (a, _), names in self.profile_index.items()
                                    if a == entry.account_id for n in names})
+            # the file name only: a full path crowds out the reason at 80 columns
             path = be.credentials_path()
-            warnings = [f"[{n}] in {path} has static keys with this profile's name"
+            warnings = [f"[{n}]: static keys in {path.name} under this profile's name"
                         for n in profiles if n in self.shadowed]
         self.query_one(Details).show(entry, role, profiles, warnings,
                                      self.failures.get(entry.account_id, "") if entry else "")
@@ -602,6 +619,7 @@ class MainScreen(Screen[None]):
             self.fq = Query.parse("")
             self.apply_filter(keep_cursor=False)
         accounts = self.query_one("#accounts", RowList)
+        self._jump_role = (account_id, role) if role else None
         accounts.set_cursor(list(accounts.rows).index(entry))
         self.show_roles(entry, role)
         (self.query_one("#roles", RowList) if role else accounts).focus()
