@@ -132,3 +132,15 @@ def test_account_name_resolves_from_the_cache(
     assert aws_env.calls.get("ListAccounts", 0) == 0
     assert aws_env.calls["GetRoleCredentials"] == 1
     assert proc.stdout.startswith("AWS_ACCESS_KEY_ID=")
+
+
+def test_config_botocore_cannot_parse_is_one_line_exit_2(
+    signed_in: str, aws_env: Any, isolated_home: Path,
+) -> None:
+    # ssotui's own writer keeps a UTF-8 BOM, but botocore cannot parse such a file
+    cfg = isolated_home / ".aws" / "config"
+    cfg.write_bytes(b"\xef\xbb\xbf" + cfg.read_bytes())
+    proc = ssotui(isolated_home, aws_env.url, "list", "--refresh")
+    assert proc.returncode == 2
+    assert str(cfg) in one_line(proc.stderr)
+    assert proc.stdout == ""
