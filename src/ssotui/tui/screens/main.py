@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -44,10 +43,6 @@ ACTIONS: list[tuple[str, str, str, str]] = [
     ("question_mark", "help", "help", "show every key"),
     ("q", "quit", "quit", "quit"),
 ]
-
-
-#: seconds after a filter keystroke before streamed listing updates are applied
-TYPING_PAUSE = 0.3
 
 
 class FilterInput(Input):
@@ -111,7 +106,6 @@ class MainScreen(Screen[None]):
         self._dirty = False
         self._order_dirty = False
         self._flush_pending = False
-        self._last_keystroke = 0.0  # time.monotonic() of the last filter edit
         self.loader: Any = None
         self.failures: dict[str, str] = {}
         self.profile_index: dict[tuple[str, str], list[str]] = {}
@@ -310,14 +304,6 @@ class MainScreen(Screen[None]):
             return
         if not self._dirty:
             return
-        # While the user types, keystrokes win: streamed-in accounts and roles wait for a
-        # pause, so each keystroke only narrows the last matches instead of re-filtering
-        # (and repainting) the whole org every 0.2 s.
-        quiet = time.monotonic() - self._last_keystroke
-        if quiet < TYPING_PAUSE:
-            self._flush_pending = True
-            self.set_timer(TYPING_PAUSE - quiet + 0.01, self._flush)
-            return
         self._dirty = False
         self._version += 1
         if self._order_dirty or len(self.ordered) != len(self.entries):
@@ -335,7 +321,6 @@ class MainScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     @tolerate_closing
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._last_keystroke = time.monotonic()
         self.fq = Query.parse(event.value)
         self.apply_filter(keep_cursor=False)
 
