@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -101,26 +100,10 @@ def create_session(name: str, start_url: str, region: str) -> SsoSession:
     return sessions.create_session(name=name, start_url=start_url, region=region)
 
 
-@dataclass
-class Prefs:
-    """The preferences the TUI reads; mirrors core.prefs (kept loose on purpose)."""
-
-    raw: Any = None
-
-    def get(self, name: str, default: Any) -> Any:
-        return getattr(self.raw, name, default) if self.raw is not None else default
-
-
 def load_prefs() -> Any:
     from ssotui.core import prefs
 
     return prefs.load_prefs()
-
-
-def save_prefs(p: Any) -> None:
-    from ssotui.core import prefs
-
-    prefs.save_prefs(p)
 
 
 @dataclass
@@ -362,28 +345,6 @@ def credential_sections() -> set[str]:
         return set(credfile.section_names())
     except Exception:  # noqa: BLE001 - details are best effort
         return set()
-
-
-def shadow_warnings(profile_names: list[str]) -> list[str]:
-    sections = credential_sections()
-    return [
-        f"[{n}] in {credentials_path().name} has static keys with this profile's name"
-        for n in profile_names if n in sections
-    ]
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text()
-    except FileNotFoundError:
-        return ""
-
-
-def token_minutes_left(token: Token | None, now: datetime | None = None) -> int | None:
-    if token is None:
-        return None
-    now = now or datetime.now(UTC)
-    return int((token.expires_at - now).total_seconds() // 60)
 
 
 def describe_error(exc: BaseException) -> tuple[str, bool]:
