@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from ssotui.core.errors import RuntimeFailure, UsageError
 
 try:
@@ -96,6 +94,10 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8", errors="surrogateescape")
 
 
+class LockTimeout(Exception):
+    """The lock stayed taken for the whole timeout."""
+
+
 def _lock_path(target: Path) -> Path:
     return target.with_name(target.name + ".lock")
 
@@ -113,7 +115,7 @@ def locked(path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT) -> Itera
     try:
         with _flock(lock_path, timeout) if fcntl is not None else _filelock(lock_path, timeout):
             yield target
-    except Timeout:
+    except LockTimeout:
         raise RuntimeFailure(
             f"{target} is locked by another ssotui process (lock {lock_path}); "
             "try again, or delete the lock file if no ssotui is running"
@@ -142,7 +144,7 @@ def _flock(lock_path: Path, timeout: float) -> Iterator[None]:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise Timeout(str(lock_path)) from None
+                        raise LockTimeout(str(lock_path)) from None
                     time.sleep(_POLL)
             held = os.fstat(fd)
             try:
@@ -178,8 +180,13 @@ def _open_lock_file(lock_path: Path) -> int:
 @contextmanager
 def _filelock(lock_path: Path, timeout: float) -> Iterator[None]:
     """Where fcntl is missing (Windows): filelock, which leaves the file behind."""
+    from filelock import FileLock, Timeout  # Windows only: kept off the start-up path
+
     lock = FileLock(str(lock_path), timeout=timeout, thread_local=False, mode=0o600)
-    lock.acquire()
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockTimeout(str(lock_path)) from None
     try:
         yield
     finally:

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import tomli_w
 
 from ssotui.core import files
 from ssotui.core.exports import FORMATS
@@ -110,6 +109,8 @@ def _stderr(message: str) -> None:
 
 
 def _dump(prefs: Prefs) -> str:
+    import tomli_w  # only when saving: kept off the start-up path
+
     return tomli_w.dumps({k: v for k, v in asdict(prefs).items() if v is not None})
 
 

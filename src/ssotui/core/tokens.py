@@ -27,9 +27,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import dateutil.parser
-from botocore.exceptions import BotoCoreError, ClientError
-
 from ssotui.core.errors import NeedsLogin, RuntimeFailure
 from ssotui.core.models import SsoSession, Token
 
@@ -73,9 +70,14 @@ def parse_time(value: object) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        parsed = dateutil.parser.parse(value)
-    except (ValueError, OverflowError):
-        return None
+        parsed = datetime.fromisoformat(value.strip())  # the usual forms, without dateutil
+    except ValueError:
+        import dateutil.parser  # `...UTC` and other forms; ~15 ms to import, so only then
+
+        try:
+            parsed = dateutil.parser.parse(value)
+        except (ValueError, OverflowError):
+            return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
@@ -237,6 +239,8 @@ def ensure_token(session: SsoSession, clients: Any) -> Token:
         raise needs_login(session)
     if remaining(token) >= REFRESH_WINDOW:
         return token
+    from botocore.exceptions import BotoCoreError, ClientError  # refreshing needs botocore
+
     with _lock_for(session):
         # Another thread (or botocore in another process) may have refreshed meanwhile.
         token = load_token(session)
@@ -285,6 +289,8 @@ def status(session: SsoSession, now: datetime | None = None) -> tuple[str, Token
 @contextmanager
 def unauthorized_means_login(session: SsoSession) -> Iterator[None]:
     """Turn the portal's 401 (a revoked or expired token) into NeedsLogin."""
+    from botocore.exceptions import ClientError
+
     try:
         yield
     except ClientError as exc:

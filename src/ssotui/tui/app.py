@@ -23,6 +23,7 @@ from textual.widgets import Footer, Label, Static
 from ssotui.core.errors import NeedsLogin
 from ssotui.core.models import SsoSession, Token
 from ssotui.tui import backend as be
+from ssotui.tui.startup import settle_gc
 
 Clock = Callable[[], datetime]
 
@@ -143,6 +144,9 @@ class SsotuiApp(App[str | None]):
 
     # -- start --------------------------------------------------------------
     def on_mount(self) -> None:
+        # the main screen settles it after its first paint; any other first screen
+        # (sign-in, picker, an error) by this timer
+        self.set_timer(1.0, settle_gc)
         for w in self.prefs_warnings:
             self.notify(w, title="preferences", severity="warning")
         self.start()

@@ -22,6 +22,7 @@ from ssotui.tui import backend as be
 from ssotui.tui.closing import tolerate_closing
 from ssotui.tui.filtering import Entry, Query, best_role, match_entries, rank, sort_key
 from ssotui.tui.messages import ActionFailed, CredsReady, DirectoryEvent
+from ssotui.tui.startup import settle_gc
 from ssotui.tui.widgets.details import Details
 from ssotui.tui.widgets.rowlist import RowList
 from ssotui.tui.widgets.rows import account_row, role_row
@@ -159,6 +160,7 @@ class MainScreen(Screen[None]):
         # the cached list goes into the first paint; the workers (reading the config,
         # importing the loader) start after it rather than competing with it
         self._add_accounts(list(cached.accounts), cached.roles)
+        self.call_after_refresh(settle_gc)
         self.call_after_refresh(self.load_profiles)
         self.call_after_refresh(self.start_listing, False)
 
