@@ -81,6 +81,8 @@ class Org:
             "XDG_CONFIG_HOME": str(self.tmp / "xdg"), "XDG_CACHE_HOME": str(self.tmp / "xdgc"),
             "AWS_ENDPOINT_URL_SSO": self.emu.url, "AWS_ENDPOINT_URL_SSO_OIDC": self.emu.url,
         }
+        if os.environ.get("SSOTUI_BENCH_SRC"):  # A/B: run another checkout's src/
+            self.env["PYTHONPATH"] = os.environ["SSOTUI_BENCH_SRC"]
         Path(self.env["AWS_CONFIG_FILE"]).write_text(
             f"[sso-session {SESSION}]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n")
         _write_token(self.home, self.emu.mint_token(start_url=START_URL))

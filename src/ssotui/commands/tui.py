@@ -83,10 +83,14 @@ def demo_environment(base: Path | None = None, accounts: int = DEMO_ACCOUNTS,
 
 
 def _run_app(args: argparse.Namespace, demo: bool) -> Any:
+    from ssotui.tui.backend import Prefetch
+
+    name = getattr(args, "sso_session", None) or (DEMO_SESSION if demo else None)
+    prefetch = Prefetch(name)  # reads config, token and cache while Textual imports
     from ssotui.tui.app import SsotuiApp
 
     app = SsotuiApp(
-        session_name=getattr(args, "sso_session", None) or (DEMO_SESSION if demo else None),
+        session_name=name, prefetch=prefetch,
         print_env=bool(getattr(args, "print_env", False)),
         fmt=getattr(args, "format", None),
         open_browser=headless_browser if demo else None,

@@ -64,8 +64,9 @@ class SsotuiApp(App[str | None]):
     def __init__(self, *, session_name: str | None = None, print_env: bool = False,
                  fmt: str | None = None, clock: Clock | None = None,
                  open_browser: Callable[[str], Any] | None = None,
-                 flow: str | None = None) -> None:
+                 flow: str | None = None, prefetch: be.Prefetch | None = None) -> None:
         super().__init__()
+        self.prefetch = prefetch
         self.session_name = session_name
         self.print_env = print_env
         self.fmt = fmt
@@ -154,6 +155,15 @@ class SsotuiApp(App[str | None]):
     def start(self) -> None:
         from ssotui.tui.screens.sessions import NewSessionScreen, SessionsScreen
 
+        pre, self.prefetch = self.prefetch, None
+        if pre is not None and pre.ready(0.05) and pre.session is not None:
+            # signed in, token read, cache read while Textual was importing: no worker
+            self.backend = be.Backend(pre.session)
+            self.backend.token = pre.token
+            # later, not now: on_mount runs inside Textual's start-up batch, which
+            # throws away any frame drawn during it (the screen would be drawn twice)
+            self.call_later(self.show_main, self.backend, pre.cached)
+            return
         try:
             sessions = be.load_sessions()
         except Exception as exc:  # noqa: BLE001 - a malformed config: say where

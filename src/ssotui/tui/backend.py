@@ -70,6 +70,46 @@ class _LazyAttr:
         return getattr(getattr(self._owner, self._name), attr)
 
 
+class Prefetch:
+    """Reads what the first screen needs (sessions, a token that needs no refresh,
+    the listing cache) on a thread started before Textual is imported, so that work
+    overlaps the import instead of following it. Disk only, never the network."""
+
+    def __init__(self, session_name: str | None) -> None:
+        self.session_name = session_name
+        self.sessions: list[SsoSession] | None = None
+        self.session: SsoSession | None = None
+        self.token: Token | None = None
+        self.cached: Any = None
+        self._done = threading.Event()
+        threading.Thread(target=self._run, name="ssotui-prefetch", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            from ssotui.core import tokens
+
+            self.sessions = load_sessions()
+            if self.session_name is None:
+                match = self.sessions if len(self.sessions) == 1 else []
+            else:
+                match = [s for s in self.sessions
+                         if self.session_name in (s.name, s.legacy_profile)]
+            if match:
+                token = tokens.load_token(match[0])
+                # only a token ensure_token would hand back as it is
+                if token is not None and tokens.remaining(token) >= tokens.REFRESH_WINDOW:
+                    self.session, self.token = match[0], token
+                    self.cached = Backend(match[0]).cached_org()
+        except Exception:  # noqa: BLE001 - the app reads everything again and says why
+            self.sessions = None
+            self.session = self.token = self.cached = None
+        finally:
+            self._done.set()
+
+    def ready(self, timeout: float = 0.0) -> bool:
+        return self._done.wait(timeout)
+
+
 def load_sessions() -> list[SsoSession]:
     from ssotui.core import awsconfig
 

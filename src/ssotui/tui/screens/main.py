@@ -113,6 +113,7 @@ class MainScreen(Screen[None]):
         self.shadowed: set[str] = set()
         self.listing_done = False
         self._net_gate = threading.Event()
+        self._await_paint = False  # background work waits for the first frame
 
     @property
     def ssotui(self) -> SsotuiApp:
@@ -160,9 +161,19 @@ class MainScreen(Screen[None]):
         # the cached list goes into the first paint; the workers (reading the config,
         # importing the loader) start after it rather than competing with it
         self._add_accounts(list(cached.accounts), cached.roles)
-        self.call_after_refresh(settle_gc)
-        self.call_after_refresh(self.load_profiles)
-        self.call_after_refresh(self.start_listing, False)
+        self._await_paint = True
+
+    def on_screen_resume(self) -> None:
+        # call_after_refresh from on_mount can run before the screen is first drawn
+        # (the screen is not current yet); from here it runs after the first frame
+        if self._await_paint:
+            self._await_paint = False
+            self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        settle_gc()
+        self.load_profiles()
+        self.start_listing(False)
 
     def on_unmount(self) -> None:
         self.stop_listing()

@@ -1,0 +1,89 @@
+"""Start-up: the prefetch that reads config, token and cache while Textual imports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from conftest import REGION, SESSION, START_URL, write_token_file
+from ssotui.tui.backend import Prefetch
+from ssotui.tui.widgets.rowlist import RowList
+from tui.tuikit import make_app, screen_name, wait_for, wait_main_loaded
+
+
+def rows(screen: Any, which: str) -> list[Any]:
+    from textual.css.query import NoMatches
+
+    try:
+        return list(screen.query_one(f"#{which}", RowList).rows)
+    except NoMatches:
+        return []
+
+
+async def _cache_the_org() -> None:
+    """One full run, so the listing cache holds the org."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+
+
+async def test_prefetch_reads_session_token_and_cache(tui_signed_in: Any) -> None:
+    await _cache_the_org()
+    pre = Prefetch(None)
+    assert pre.ready(10)
+    assert pre.session is not None and pre.session.name == SESSION
+    assert pre.token is not None and pre.token.access_token
+    assert pre.cached is not None
+    assert len(pre.cached.accounts) == len(tui_signed_in.org)
+
+
+def test_prefetch_leaves_a_token_near_expiry_to_the_app(tui_env: Any,
+                                                        isolated_home: Path) -> None:
+    # 5 minutes left: ensure_token would refresh it (network), so the prefetch stays out
+    write_token_file(isolated_home, SESSION, tui_env.mint_token(start_url=START_URL),
+                     timedelta(minutes=5))
+    pre = Prefetch(None)
+    assert pre.ready(10)
+    assert pre.sessions is not None and [s.name for s in pre.sessions] == [SESSION]
+    assert pre.session is None and pre.cached is None
+
+
+def test_prefetch_with_several_sessions_needs_a_name(tui_signed_in: Any,
+                                                     isolated_home: Path) -> None:
+    config = isolated_home / ".aws" / "config"
+    config.write_text(config.read_text() + f"\n[sso-session other]\nsso_start_url = "
+                      f"https://d-other.awsapps.com/start\nsso_region = {REGION}\n")
+    unnamed = Prefetch(None)
+    named = Prefetch(SESSION)
+    assert unnamed.ready(10) and named.ready(10)
+    assert unnamed.session is None  # the picker decides
+    assert named.session is not None and named.session.name == SESSION
+
+
+def test_prefetch_of_a_malformed_config_leaves_the_error_to_the_app(
+        tui_env: Any, isolated_home: Path) -> None:
+    (isolated_home / ".aws" / "config").write_text("[sso-session broken]\nsso_region = x\n")
+    pre = Prefetch(None)
+    assert pre.ready(10)
+    assert pre.session is None and pre.sessions is None
+
+
+async def test_prefetched_start_goes_straight_to_the_cached_list(tui_signed_in: Any) -> None:
+    await _cache_the_org()
+    tui_signed_in.reset_stats()
+    tui_signed_in.latency_ms = 3000  # the portal is slow: what shows comes from the cache
+    pre = Prefetch(SESSION)
+    assert pre.ready(10)
+    app = make_app(session_name=SESSION, prefetch=pre)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+            screen = app.screen
+            assert screen.backend.token is pre.token  # no second read, no worker
+            await wait_for(pilot, lambda: len(rows(screen, "accounts")) == len(
+                tui_signed_in.org), "the cached accounts")
+            assert tui_signed_in.calls["ListAccountRoles"] == 0
+            assert all(e.roles is not None for e in rows(screen, "accounts"))
+    finally:
+        tui_signed_in.latency_ms = 0
