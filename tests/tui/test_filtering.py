@@ -110,3 +110,22 @@ async def test_filter_input_scrolls_to_a_long_query_without_relayout() -> None:
         assert filt.value.endswith("789")
         assert filt.scroll_x > 0  # the end of the text (and the cursor) stay in view
         assert filt.virtual_size.width >= len(filt.value)
+
+
+def test_joined_scan_scores_like_one_entry_at_a_time() -> None:
+    """Past 64 accounts the filter scans all of them joined into one text; it must
+    keep exactly the accounts, and scores, that `Query.score` gives one by one."""
+    from ssotui.emulator import generate_org
+    from ssotui.tui.filtering import match_entries
+
+    entries = [entry(a.account_name, a.account_id, list(r)) for a, r in generate_org(400, 3, seed=5)]
+    entries += [entry("odd [name] (x)*", "000000000001", ["Role+Plus"]),
+                entry("two\nlines", "000000000002", None)]
+    entries.sort(key=sort_key)
+    queries = ["p", "pay", "pay adm", "adm", "dmn", "pdpy", "0", "1234", "read only",
+               "[name]", "(x)*", "+plus", "o l", "zzz", "a a a", "es"]
+    for text in queries:
+        q = Query.parse(text)
+        one_by_one = [(s, e) for e in entries if (s := q.score(e))]
+        assert match_entries(entries, q) == one_by_one, text
+    assert names("two lines", entries) == ["two\nlines"]

@@ -87,3 +87,47 @@ async def test_prefetched_start_goes_straight_to_the_cached_list(tui_signed_in: 
             assert all(e.roles is not None for e in rows(screen, "accounts"))
     finally:
         tui_signed_in.latency_ms = 0
+
+
+def _save_cache(org: Any, extra: list[Any] = ()) -> None:  # type: ignore[assignment]
+    from ssotui.core import dircache
+    from ssotui.core.models import SsoSession
+
+    accounts = [a for a, _ in org] + list(extra)
+    roles = {a.account_id: tuple(sorted(r)) for a, r in org}
+    roles.update({a.account_id: ("ReadOnly",) for a in extra})
+    dircache.save(SsoSession(SESSION, START_URL, REGION), accounts, roles)
+
+
+async def test_revalidating_an_unchanged_cache_refilters_once(tui_signed_in: Any) -> None:
+    _save_cache(tui_signed_in.org)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+        screen = app.screen
+        await wait_for(pilot, lambda: len(rows(screen, "accounts")) == len(tui_signed_in.org),
+                       "the cached accounts")
+        before = screen._version
+        await wait_for(pilot, lambda: screen.listing_done, "the revalidation")
+        await pilot.pause()
+        # every role the portal sent matched the cache: only Finished re-filtered
+        assert tui_signed_in.calls["ListAccountRoles"] == len(tui_signed_in.org)
+        assert screen._version - before == 1
+
+
+async def test_an_account_gone_from_the_portal_leaves_the_list(tui_signed_in: Any) -> None:
+    from ssotui.core.models import Account
+
+    gone = Account("999988887777", "closed-account", "closed@example.com")
+    _save_cache(tui_signed_in.org, [gone])
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+        screen = app.screen
+        await wait_for(pilot, lambda: len(rows(screen, "accounts")) == len(tui_signed_in.org) + 1,
+                       "the cached accounts, the closed one too")
+        await wait_for(pilot, lambda: screen.listing_done, "the revalidation")
+        await pilot.pause()
+        ids = [e.account_id for e in rows(screen, "accounts")]
+        assert gone.account_id not in ids and len(ids) == len(tui_signed_in.org)
+        assert any("1 account removed" in str(n.message) for n in app._notifications)

@@ -238,7 +238,8 @@ class MainScreen(Screen[None]):
             self._add_accounts(ev.accounts, {})
         elif kind == "RolesLoaded":
             entry = self.entries.get(ev.account_id)
-            if entry is not None:
+            # revalidating a cached org mostly confirms it: only a change costs a re-filter
+            if entry is not None and entry.roles != list(ev.roles):
                 entry.roles = list(ev.roles)
                 entry.rebuild()
                 if entry is self.current_entry:
@@ -272,6 +273,10 @@ class MainScreen(Screen[None]):
             status.rate = f"{len(ev.failed)} failed" if ev.failed else ""
             status.redraw()
             changes = getattr(ev, "changes", None)
+            if changes is not None and not ev.cancelled and not ev.error:
+                for gone in changes.accounts_removed:  # no longer in the portal's answer
+                    if self.entries.pop(gone.account_id, None) is not None:
+                        self._order_dirty = True
             summary = str(changes.summary()) if changes and hasattr(changes, "summary") else ""
             if summary:
                 self.notify(summary, title="since last listing")
@@ -286,21 +291,27 @@ class MainScreen(Screen[None]):
     def _add_accounts(self, accounts: Sequence[Account],
                       roles: Mapping[str, Sequence[str]]) -> None:
         favs = set(self.ssotui.favorites())
+        changed = False
         for a in accounts:
             e = self.entries.get(a.account_id)
+            new_roles = list(roles[a.account_id]) if a.account_id in roles else None
             if e is None:
                 e = Entry(a.account_id, a.account_name, a.email_address,
                           favorite=a.account_id in favs)
                 self.entries[a.account_id] = e
-            else:
-                if e.name != a.account_name:
-                    self._order_dirty = True
-                e.name, e.email = a.account_name, a.email_address
-            if a.account_id in roles:
-                e.roles = list(roles[a.account_id])
+            elif (e.name, e.email) == (a.account_name, a.email_address) and (
+                    new_roles is None or new_roles == e.roles):
+                continue  # what the screen already shows (a cached account, confirmed)
+            elif e.name != a.account_name:
+                self._order_dirty = True
+            e.name, e.email = a.account_name, a.email_address
+            if new_roles is not None:
+                e.roles = new_roles
             e.rebuild()
+            changed = True
         # the first accounts go on screen at once; later batches are coalesced
-        self._changed(urgent=not self.ordered)
+        if changed or not self.ordered:
+            self._changed(urgent=not self.ordered)
 
     def _changed(self, urgent: bool = False) -> None:
         self._dirty = True
