@@ -18,12 +18,13 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from ssotui.core.errors import NeedsLogin
 from ssotui.core.models import SsoSession, Token
 from ssotui.tui import backend as be
 from ssotui.tui.startup import settle_gc
+from ssotui.tui.widgets.keybar import KeyBar
 
 Clock = Callable[[], datetime]
 
@@ -48,7 +49,7 @@ class ErrorScreen(Screen[None]):
             yield Label(self.title_text, classes="dialog-title error")
             yield Static(Text(self.message))
             yield Label("r retry · q quit", classes="dialog-hint")
-        yield Footer()
+        yield KeyBar()
 
     def action_retry(self) -> None:
         self.app.pop_screen()

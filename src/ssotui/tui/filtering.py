@@ -46,6 +46,7 @@ class Entry:
     favorite: bool = False
     hay: str = field(default="", repr=False)
     chars: frozenset[str] = field(default=frozenset(), repr=False)
+    n_roles: int = field(default=0, repr=False)  # summed in C for the counts line
 
     def rebuild(self) -> None:
         fields = [self.name.lower(), self.account_id]
@@ -53,6 +54,7 @@ class Entry:
         # one line per account in the joined text: no separator inside a field
         self.hay = SEP.join(f.replace(EOL, " ").replace(SEP, " ") for f in fields)
         self.chars = frozenset(self.hay)
+        self.n_roles = len(self.roles or ())
 
 
 def _term_score(term: str, pattern: re.Pattern[str], hay: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from textual import on, work
@@ -15,7 +16,7 @@ from textual.css.query import NoMatches
 from textual.events import Key
 from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ssotui.core.models import Account
 from ssotui.tui import backend as be
@@ -24,6 +25,7 @@ from ssotui.tui.filtering import Entry, Query, best_role, match_entries, rank, s
 from ssotui.tui.messages import ActionFailed, CredsReady, DirectoryEvent
 from ssotui.tui.startup import settle_gc
 from ssotui.tui.widgets.details import Details
+from ssotui.tui.widgets.keybar import KeyBar
 from ssotui.tui.widgets.rowlist import RowList
 from ssotui.tui.widgets.rows import account_row, role_row
 from ssotui.tui.widgets.statusbar import StatusBar
@@ -132,7 +134,7 @@ class MainScreen(Screen[None]):
                 yield RowList(self._role_row, id="roles", empty_text="")
                 yield Details(id="details")
         yield StatusBar(self.ssotui.clock, id="status")
-        yield Footer()
+        yield KeyBar()
 
     def _role_row(self, role: str, width: int) -> Any:
         entry = self.current_entry
@@ -364,7 +366,7 @@ class MainScreen(Screen[None]):
         accounts.set_rows(visible, cursor=None if keep_cursor else 0)
         if not keep_cursor:  # a new query may prefer another role of the same account
             self.show_roles(self.current_entry)
-        n_roles = sum(len(e.roles or ()) for e in visible) if len(visible) < 20000 else 0
+        n_roles = sum(map(attrgetter("n_roles"), visible))
         total = len(self.ordered)
         shown = f"{len(visible):,} of {total:,}" if q.terms else f"{total:,}"
         self.query_one("#counts", Static).update(

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ssotui.core.models import SsoSession, Token
 from ssotui.tui import backend as be
+from ssotui.tui.widgets.keybar import KeyBar
 from ssotui.tui.widgets.statusbar import time_left
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class SessionsScreen(Screen[None]):
             yield Label("Choose an sso-session", classes="dialog-title")
             yield OptionList(id="sessions")
             yield Label("Enter open · n new session · q quit", classes="dialog-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
@@ -108,7 +109,7 @@ class NewSessionScreen(Screen[None]):
             yield Static("", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Create", id="create", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

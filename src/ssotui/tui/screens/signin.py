@@ -19,11 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ssotui.tui import backend as be
 from ssotui.tui.closing import tolerate_closing
 from ssotui.tui.messages import SignInEvent
+from ssotui.tui.widgets.keybar import KeyBar
 
 
 def _identity(text: str) -> str:
@@ -73,7 +74,7 @@ class SignInScreen(Screen[bool]):
                 yield Static("", id="signin-code")
             yield Static("", id="signin-url")
             yield Static("", id="signin-state")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.kind is None:
