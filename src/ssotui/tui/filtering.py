@@ -45,15 +45,14 @@ class Entry:
     roles: list[str] | None = None  # None until listed
     favorite: bool = False
     hay: str = field(default="", repr=False)
-    chars: frozenset[str] = field(default=frozenset(), repr=False)
     n_roles: int = field(default=0, repr=False)  # summed in C for the counts line
 
     def rebuild(self) -> None:
         fields = [self.name.lower(), self.account_id]
         fields += [r.lower() for r in self.roles or ()]
-        # one line per account in the joined text: no separator inside a field
-        self.hay = SEP.join(f.replace(EOL, " ").replace(SEP, " ") for f in fields)
-        self.chars = frozenset(self.hay)
+        # one line per account in the joined text (AWS names hold no control characters;
+        # a newline would only split this account's line, so keep it out anyway)
+        self.hay = SEP.join(fields).replace(EOL, " ")
         self.n_roles = len(self.roles or ())
 
 
@@ -74,19 +73,16 @@ class Query:
     text: str
     terms: list[str]
     patterns: list[re.Pattern[str]]
-    letters: list[frozenset[str]]
 
     @classmethod
     def parse(cls, text: str) -> Query:
         terms = split_terms(text)
-        return cls(text, terms, [_fuzzy(t) for t in terms], [frozenset(t) for t in terms])
+        return cls(text, terms, [_fuzzy(t) for t in terms])
 
     def score(self, entry: Entry) -> int:
         total = 0
         hay = entry.hay
-        for term, pattern, letters in zip(self.terms, self.patterns, self.letters, strict=True):
-            if not letters <= entry.chars:  # a letter it lacks: no match, skip the regex
-                return 0
+        for term, pattern in zip(self.terms, self.patterns, strict=True):
             s = _term_score(term, pattern, hay)
             if not s:
                 return 0
