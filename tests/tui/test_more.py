@@ -482,14 +482,15 @@ async def test_throttling_shows_in_the_status_bar(tui_signed_in: Any) -> None:
         assert all(e.roles is not None for e in screen.entries.values())  # nothing lost
 
 
+@pytest.mark.parametrize("prefetched", [True, False], ids=["prefetched", "worker"])
 async def test_warm_start_shows_the_cached_org_before_the_portal_answers(
-        tui_signed_in: Any) -> None:
+        tui_signed_in: Any, prefetched: bool) -> None:
     first = make_app()
     async with first.run_test(size=(120, 36)) as pilot:
         await wait_main_loaded(pilot)
     tui_signed_in.reset_stats()
     tui_signed_in.latency_ms = 3000  # the portal is slow on the second run
-    app = make_app()
+    app = make_app(prefetch=prefetched)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
         screen = app.screen

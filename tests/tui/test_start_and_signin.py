@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import REGION, SESSION, START_URL, write_token_file
 from tui.tuikit import EXPIRES, make_app, notifications, screen_name, screen_text, wait_for
 
@@ -140,11 +142,18 @@ async def test_unknown_session_name_is_an_error(tui_env: Any) -> None:
         assert "No sso-session 'nope'" in screen_text(app)
 
 
-async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path) -> None:
+@pytest.mark.parametrize("prefetched", [False, True], ids=["worker", "prefetched"])
+async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path,
+                                  prefetched: bool) -> None:
+    """Prefetched, the main screen is the app's first screen; switching away must
+    replace it (unmounted, listing stopped), not leave it running underneath."""
     add_session(isolated_home, "other", url="https://d-other.awsapps.com/start")
-    app = make_app(session_name=SESSION, flow="device", open_browser=never_open)
+    app = make_app(session_name=SESSION, flow="device", open_browser=never_open,
+                   prefetch=prefetched)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
+        first_main = app.screen
+        assert (app.screen_stack[0] is first_main) == prefetched
         await pilot.press("s")
         await wait_for(pilot, lambda: screen_name(app) == "SessionsScreen", "picker")
         await pilot.press("escape")  # back to where we were
@@ -155,3 +164,9 @@ async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path) -> No
         await wait_for(pilot, lambda: screen_name(app) == "SignInScreen", "sign-in for other")
         assert "other" in screen_text(app)
         assert app.backend is not None and app.backend.session.name == "other"
+        below = "MainScreen" if prefetched else "Screen"
+        assert [type(x).__name__ for x in app.screen_stack] == [below, "SignInScreen"]
+        if prefetched:  # Textual keeps its first screen: retired, not left running
+            assert first_main.loader is None and not first_main.entries
+        else:
+            await wait_for(pilot, lambda: not first_main.is_attached, "the old main screen gone")

@@ -68,12 +68,19 @@ def x_clipboard(display: str) -> str:
                           capture_output=True, text=True, timeout=10).stdout
 
 
-def make_app(**kw: Any) -> Any:
+def make_app(*, prefetch: bool | Any = True, **kw: Any) -> Any:
+    """The app as `ssotui` starts it: with the prefetch (config, token and cache read
+    beforehand), unless `prefetch=False` (the worker path) or a Prefetch is given."""
     from ssotui.commands.tui import headless_browser
     from ssotui.tui.app import SsotuiApp
+    from ssotui.tui.backend import Prefetch
 
     kw.setdefault("clock", fixed_clock)
     kw.setdefault("open_browser", headless_browser)
+    if prefetch is True:
+        prefetch = Prefetch(kw.get("session_name"))
+        prefetch.ready(10)
+    kw["prefetch"] = prefetch or None
     return SsotuiApp(**kw)
 
 

@@ -77,6 +77,7 @@ class SsotuiApp(App[str | None]):
         self.backend: be.Backend | None = None
         self.prefs_warnings: list[str] = []
         self.prefs = self._load_prefs()
+        self.ready = False  # the first frame has been drawn (Textual's Ready event)
 
     # -- preferences --------------------------------------------------------
     def _load_prefs(self) -> Any:
@@ -145,26 +146,37 @@ class SsotuiApp(App[str | None]):
         return out
 
     # -- start --------------------------------------------------------------
+    def get_default_screen(self) -> Screen[Any]:
+        """Signed in, with token and cache read while Textual was importing (see
+        backend.Prefetch): the main screen is the first screen, drawn in the first
+        frame. Otherwise a blank screen, and on_mount decides where to go."""
+        pre, self.prefetch = self.prefetch, None
+        if pre is not None and pre.ready(0.05) and pre.session is not None:
+            from ssotui.tui.screens.main import MainScreen
+
+            self.backend = be.Backend(pre.session)
+            self.backend.token = pre.token
+            return MainScreen(self.backend, pre.cached)
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         # the main screen settles it after its first paint; any other first screen
         # (sign-in, picker, an error) by this timer
         self.set_timer(1.0, settle_gc)
         for w in self.prefs_warnings:
             self.notify(w, title="preferences", severity="warning")
-        self.start()
+        if self.backend is None:  # the main screen is not already the first screen
+            self.start()
+
+    def on_ready(self) -> None:
+        self.ready = True
+        first_frame_drawn = getattr(self.screen, "first_frame_drawn", None)
+        if first_frame_drawn is not None:
+            first_frame_drawn()
 
     def start(self) -> None:
         from ssotui.tui.screens.sessions import NewSessionScreen, SessionsScreen
 
-        pre, self.prefetch = self.prefetch, None
-        if pre is not None and pre.ready(0.05) and pre.session is not None:
-            # signed in, token read, cache read while Textual was importing: no worker
-            self.backend = be.Backend(pre.session)
-            self.backend.token = pre.token
-            # later, not now: on_mount runs inside Textual's start-up batch, which
-            # throws away any frame drawn during it (the screen would be drawn twice)
-            self.call_later(self.show_main, self.backend, pre.cached)
-            return
         try:
             sessions = be.load_sessions()
         except Exception as exc:  # noqa: BLE001 - a malformed config: say where
@@ -204,9 +216,18 @@ class SsotuiApp(App[str | None]):
             return
         self.push_screen(SessionsScreen(sessions, can_go_back=True))
 
-    def _reset_to(self, screen: Screen[Any], callback: Any = None) -> None:
+    def _clear_stack(self) -> None:
+        """Down to the first screen. When that is a main screen (see
+        get_default_screen) it is retired: Textual cannot replace the first screen,
+        so it stays underneath, hidden, with its listing stopped and its list dropped."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        retire = getattr(self.screen_stack[0], "retire", None)
+        if retire is not None:
+            retire()
+
+    def _reset_to(self, screen: Screen[Any], callback: Any = None) -> None:
+        self._clear_stack()
         self.push_screen(screen, callback)
 
     def open_session(self, session: SsoSession) -> None:
@@ -241,8 +262,7 @@ class SsotuiApp(App[str | None]):
             self.start_over()
 
     def start_over(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        self._clear_stack()
         self.session_name = None
         self.start()
 

@@ -167,7 +167,12 @@ class MainScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # call_after_refresh from on_mount can run before the screen is first drawn
-        # (the screen is not current yet); from here it runs after the first frame
+        # (the screen is not current yet); from here it runs after the first frame,
+        # unless Textual is still starting (then the app calls first_frame_drawn)
+        if self.ssotui.ready:
+            self.first_frame_drawn()
+
+    def first_frame_drawn(self) -> None:
         if self._await_paint:
             self._await_paint = False
             self.call_after_refresh(self._painted)
@@ -179,6 +184,20 @@ class MainScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop_listing()
+
+    def retire(self) -> None:
+        """For the app's first screen, which Textual keeps at the bottom of the stack:
+        stop the work and drop the org when another screen takes over for good."""
+        self.stop_listing()
+        self._await_paint = False
+        self.entries.clear()
+        self.ordered = []
+        self._prev = None
+        try:
+            self.query_one("#accounts", RowList).set_rows([])
+            self.query_one(StatusBar).stop_clock()
+        except NoMatches:
+            pass
 
     def stop_listing(self) -> None:
         self._net_gate.set()  # a cancelled loader must not sit waiting for it

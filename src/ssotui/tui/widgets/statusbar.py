@@ -41,8 +41,11 @@ class StatusBar(Static):
         self.last_action = ""
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.redraw)
+        self._clock = self.set_interval(1.0, self.redraw)
         self.redraw()
+
+    def stop_clock(self) -> None:
+        self._clock.stop()
 
     def redraw(self) -> None:
         left = Text()
