@@ -467,7 +467,7 @@ def render_tui(t: dict[str, Any]) -> list[str]:
                    f"importing Textual alone, same minutes: median "
                    f"{w['import_textual_median_s']:.2f} s | < 0.6 s |")
     for mode, f in t.get("filter_5000", {}).items():
-        net = ("no network answer (UI alone)" if mode == "idle" else
+        net = ("the refresh gets no answer" if mode == "idle" else
                "refresh unthrottled, no latency" if mode == "stress" else
                f"refresh against {f.get('latency_ms', 0):.0f} ms latency, "
                f"{f.get('tps', 0):.0f} req/s")
