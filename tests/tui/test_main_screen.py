@@ -7,12 +7,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from ssotui.tui.widgets.rowlist import RowList
-from tui.tuikit import make_app, notifications, screen_text, wait_for, wait_main_loaded
-
-
-def rows(screen: Any, which: str) -> list[Any]:
-    return list(screen.query_one(f"#{which}", RowList).rows)
+from tui.tuikit import make_app, notifications, rows, screen_text, wait_for, wait_main_loaded
 
 
 async def test_lists_every_account_with_roles_and_counts(tui_signed_in: Any) -> None:

@@ -18,11 +18,11 @@ import pytest
 
 from conftest import REGION, SESSION, START_URL, write_token_file
 from ssotui.core.models import Account
-from ssotui.tui.widgets.rowlist import RowList
 from tui.tuikit import (
     EXPIRES,
     make_app,
     notifications,
+    rows,
     screen_name,
     screen_text,
     wait_for,
@@ -34,16 +34,6 @@ from tui.tuikit import (
 def never_open(url: str) -> bool:
     """A browser that cannot open: the sign-in screen waits for the user."""
     return False
-
-
-def rows(screen: Any, which: str) -> list[Any]:
-    """The rows of a list ([] while the screen is still being composed)."""
-    from textual.css.query import NoMatches
-
-    try:
-        return list(screen.query_one(f"#{which}", RowList).rows)
-    except NoMatches:
-        return []
 
 
 def status_text(screen: Any) -> str:

@@ -8,17 +8,7 @@ from typing import Any
 
 from conftest import REGION, SESSION, START_URL, write_token_file
 from ssotui.tui.backend import Prefetch
-from ssotui.tui.widgets.rowlist import RowList
-from tui.tuikit import make_app, screen_name, wait_for, wait_main_loaded
-
-
-def rows(screen: Any, which: str) -> list[Any]:
-    from textual.css.query import NoMatches
-
-    try:
-        return list(screen.query_one(f"#{which}", RowList).rows)
-    except NoMatches:
-        return []
+from tui.tuikit import make_app, rows, screen_name, wait_for, wait_main_loaded
 
 
 async def _cache_the_org() -> None:

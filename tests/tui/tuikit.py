@@ -95,6 +95,18 @@ async def wait_for(pilot: Any, cond: Callable[[], Any], what: str = "condition",
         waited += 0.05
 
 
+def rows(screen: Any, which: str) -> list[Any]:
+    """The rows of the list `#which` ([] while the screen is still being composed)."""
+    from textual.css.query import NoMatches
+
+    from ssotui.tui.widgets.rowlist import RowList
+
+    try:
+        return list(screen.query_one(f"#{which}", RowList).rows)
+    except NoMatches:
+        return []
+
+
 def screen_name(app: Any) -> str:
     return type(app.screen).__name__
 
