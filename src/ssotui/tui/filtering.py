@@ -123,11 +123,16 @@ def match_entries(entries: Sequence[Entry], query: Query) -> list[tuple[int, Ent
     starts = list(accumulate((len(h) + 1 for h in hays), initial=0))
     totals: dict[int, int] | None = None
     for term, pattern in zip(query.terms, query.patterns, strict=True):
-        scores = _scan(text, starts, term, pattern)
-        if totals is None:
-            totals = scores
+        if totals is not None and len(totals) * 4 < len(entries):
+            # few accounts left: scoring them one by one beats scanning them all again
+            totals = {i: t + s for i, t in totals.items()
+                      if (s := _term_score(term, pattern, hays[i]))}
         else:
-            totals = {i: t + scores[i] for i, t in totals.items() if i in scores}
+            scores = _scan(text, starts, term, pattern)
+            if totals is None:
+                totals = scores
+            else:
+                totals = {i: t + scores[i] for i, t in totals.items() if i in scores}
         if not totals:
             return []
     assert totals is not None
