@@ -454,7 +454,7 @@ def render(res: dict[str, Any]) -> str:
 def render_tui(t: dict[str, Any]) -> list[str]:
     """The TUI section, from bench/tui_bench.py's tui_results.json."""
     out = ["## TUI (bench/tui_bench.py, a real pty read with pyte)", "",
-           f"Measured {t.get('measured_at', '?')} on {t.get('cpus', '?')} CPUs. Times end when "
+           f"Last run {t.get('measured_at', '?')} on {t.get('cpus', '?')} CPUs. Times end when "
            "the bytes completing the screen arrive from the pty; pyte's own parsing "
            "(pure Python, 10-50 ms a frame) is shown apart.", "",
            "| figure | result | target |", "|---|---|---|"]
@@ -462,7 +462,7 @@ def render_tui(t: dict[str, Any]) -> list[str]:
     if w:
         runs = ", ".join(f"{x:.2f}" for x in sorted(w["runs_s"]))
         out.append(f"| warm start, 1,000 cached accounts, process start to list on screen "
-                   f"({len(w['runs_s'])} runs) | median **{w['median_s']:.2f} s** "
+                   f"({len(w['runs_s'])} runs, {w.get('measured_at', '?')}) | median **{w['median_s']:.2f} s** "
                    f"(with pyte {w['median_with_pyte_s']:.2f} s; sorted runs {runs}); "
                    f"importing Textual alone, same minutes: median "
                    f"{w['import_textual_median_s']:.2f} s | < 0.6 s |")
@@ -472,7 +472,7 @@ def render_tui(t: dict[str, Any]) -> list[str]:
                f"refresh against {f.get('latency_ms', 0):.0f} ms latency, "
                f"{f.get('tps', 0):.0f} req/s")
         out.append(f"| filter keystroke to updated screen, 5,000 accounts x 3 roles, {mode} "
-                   f"({net}) | median **{f['median_ms']:.0f} ms**, p90 {f['p90_ms']:.0f} ms "
+                   f"({net}; {f.get('measured_at', '?')}) | median **{f['median_ms']:.0f} ms**, p90 {f['p90_ms']:.0f} ms "
                    f"({len(f['keystrokes_ms'])} keystrokes; with pyte "
                    f"{f['median_with_pyte_ms']:.0f} ms) | < 50 ms median |")
     rss = [f["rss_mb"] for f in t.get("filter_5000", {}).values()]

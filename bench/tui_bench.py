@@ -276,13 +276,16 @@ def main() -> int:
     out: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     if out.get("version") != 2:
         out = {"version": 2}
+    def now() -> str:
+        return datetime.now(UTC).isoformat(timespec="seconds")
+
     if "warm" in args.only:
-        out["warm_start_1000"] = warm_start(args.runs)
+        out["warm_start_1000"] = {**warm_start(args.runs), "measured_at": now()}
     if "filter" in args.only:
         filt = out.setdefault("filter_5000", {})
         for mode in [m for m in args.modes.split(",") if m]:
-            filt[mode] = filter_and_memory(args.filter_runs, mode)
-    out["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            filt[mode] = {**filter_and_memory(args.filter_runs, mode), "measured_at": now()}
+    out["measured_at"] = now()
     out["cpus"] = os.cpu_count()
     text = json.dumps(out, indent=2)
     print(text)
