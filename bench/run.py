@@ -475,6 +475,11 @@ def render_tui(t: dict[str, Any]) -> list[str]:
                    f"({net}; {f.get('measured_at', '?')}) | median **{f['median_ms']:.0f} ms**, p90 {f['p90_ms']:.0f} ms "
                    f"({len(f['keystrokes_ms'])} keystrokes; with pyte "
                    f"{f['median_with_pyte_ms']:.0f} ms) | < 50 ms median |")
+    hist = t.get("warm_start_history", [])
+    if len(hist) > 1:
+        runs = "; ".join(f"{h['measured_at'][11:16]} UTC: {h['median_s']:.2f} s "
+                         f"(Textual alone {h['import_textual_median_s']:.2f} s)" for h in hist)
+        out.append(f"| warm start medians of the last {len(hist)} bench runs | {runs} | < 0.6 s |")
     rss = [f["rss_mb"] for f in t.get("filter_5000", {}).values()]
     if rss:
         out.append(f"| RSS with 5,000 accounts listed (largest of the modes) | "

@@ -281,6 +281,10 @@ def main() -> int:
 
     if "warm" in args.only:
         out["warm_start_1000"] = {**warm_start(args.runs), "measured_at": now()}
+        # the machine's speed drifts: keep the last runs' medians side by side
+        w = out["warm_start_1000"]
+        out["warm_start_history"] = [*out.get("warm_start_history", []), {
+            k: w[k] for k in ("measured_at", "median_s", "import_textual_median_s")}][-10:]
     if "filter" in args.only:
         filt = out.setdefault("filter_5000", {})
         for mode in [m for m in args.modes.split(",") if m]:
