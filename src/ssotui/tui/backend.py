@@ -72,8 +72,10 @@ class _LazyAttr:
 
 class Prefetch:
     """Reads what the first screen needs (sessions, a token that needs no refresh,
-    the listing cache) on a thread started before Textual is imported, so that work
-    overlaps the import instead of following it. Disk only, never the network."""
+    the listing cache) on a thread started before Textual is imported. When it is
+    done by the time the app starts, the main screen is the app's first screen, with
+    the list in the first frame: no blank screen, no worker round trip after start-up.
+    Disk only, never the network."""
 
     def __init__(self, session_name: str | None) -> None:
         self.session_name = session_name
