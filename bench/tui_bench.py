@@ -30,6 +30,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import signal
 import statistics
 import struct
@@ -107,6 +108,7 @@ class Org:
 
     def close(self) -> None:
         self.emu.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class Pty:
