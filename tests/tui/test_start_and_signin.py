@@ -168,5 +168,13 @@ async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path,
         assert [type(x).__name__ for x in app.screen_stack] == [below, "SignInScreen"]
         if prefetched:  # Textual keeps its first screen: retired, not left running
             assert first_main.loader is None and not first_main.entries
+            from ssotui.core.directory import AccountsPage
+            from ssotui.core.models import Account
+            from ssotui.tui.messages import DirectoryEvent
+
+            late = AccountsPage((Account("123456789012", "late-page"),), complete=True)
+            first_main.post_message(DirectoryEvent(late))  # a cancelled loader's last word
+            await pilot.pause(0.1)
+            assert not first_main.entries
         else:
             await wait_for(pilot, lambda: not first_main.is_attached, "the old main screen gone")

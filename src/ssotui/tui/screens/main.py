@@ -116,6 +116,7 @@ class MainScreen(Screen[None]):
         self.listing_done = False
         self._net_gate = threading.Event()
         self._await_paint = False  # background work waits for the first frame
+        self._retired = False  # see retire()
 
     @property
     def ssotui(self) -> SsotuiApp:
@@ -188,6 +189,7 @@ class MainScreen(Screen[None]):
     def retire(self) -> None:
         """For the app's first screen, which Textual keeps at the bottom of the stack:
         stop the work and drop the org when another screen takes over for good."""
+        self._retired = True
         self.stop_listing()
         self._await_paint = False
         self.entries.clear()
@@ -244,6 +246,8 @@ class MainScreen(Screen[None]):
 
     # -- directory events ---------------------------------------------------
     def on_directory_event(self, message: DirectoryEvent) -> None:
+        if self._retired:  # a cancelled loader's last events: not for this screen any more
+            return
         try:
             self._directory_event(message.event)
         except NoMatches:
