@@ -305,16 +305,22 @@ async def test_jump_to_a_favorite_that_is_not_the_first_role(tui_signed_in: Any)
 
 # -- 5. secrets never on screen -------------------------------------------------------
 
+async def copy_exports(pilot: Any, query: str) -> dict[str, str]:
+    """Filter for `query`, copy with `c`; the copied exports as {NAME: value}."""
+    app = pilot.app
+    await pilot.press("slash", *query, "escape", "c")
+    await wait_for(pilot, lambda: app.clipboard, "clipboard")
+    return dict(line.removeprefix("export ").split("=", 1)
+                for line in app.clipboard.splitlines())
+
+
 async def test_secrets_never_on_screen_through_c_p_w(tui_signed_in: Any,
                                                       isolated_home: Path) -> None:
     access_token = json.loads(token_file(isolated_home).read_text())["accessToken"]
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"sandbox", "escape", "c")
-        await wait_for(pilot, lambda: app.clipboard, "clipboard")
-        values = dict(line.removeprefix("export ").split("=", 1)
-                      for line in app.clipboard.splitlines())
+        values = await copy_exports(pilot, "sandbox")
         secrets = {"access token": access_token,
                    "secret key": values["AWS_SECRET_ACCESS_KEY"],
                    "session token": values["AWS_SESSION_TOKEN"]}
@@ -350,10 +356,7 @@ async def test_ctrl_v_in_the_filter_does_not_put_the_secret_on_screen(
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"log arch", "escape", "c")
-        await wait_for(pilot, lambda: app.clipboard, "clipboard")
-        values = dict(line.removeprefix("export ").split("=", 1)
-                      for line in app.clipboard.splitlines())
+        values = await copy_exports(pilot, "log arch")
         await pilot.press("escape", "slash", "ctrl+v")  # e.g. to paste an account id
         await pilot.pause(0.3)
         assert_no_secret(app, {"secret key": values["AWS_SECRET_ACCESS_KEY"],

@@ -79,7 +79,7 @@ async def test_prefetched_start_goes_straight_to_the_cached_list(tui_signed_in: 
         tui_signed_in.latency_ms = 0
 
 
-def _save_cache(org: Any, extra: list[Any] = ()) -> None:  # type: ignore[assignment]
+def _save_cache(org: Any, extra: tuple[Any, ...] = ()) -> None:
     from ssotui.core import dircache
     from ssotui.core.models import SsoSession
 
@@ -109,7 +109,7 @@ async def test_an_account_gone_from_the_portal_leaves_the_list(tui_signed_in: An
     from ssotui.core.models import Account
 
     gone = Account("999988887777", "closed-account", "closed@example.com")
-    _save_cache(tui_signed_in.org, [gone])
+    _save_cache(tui_signed_in.org, (gone,))
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")

@@ -263,9 +263,10 @@ class MainScreen(Screen[None]):
             self._add_accounts(ev.accounts, {})
         elif kind == "RolesLoaded":
             entry = self.entries.get(ev.account_id)
+            roles = list(ev.roles)
             # revalidating a cached org mostly confirms it: only a change costs a re-filter
-            if entry is not None and entry.roles != list(ev.roles):
-                entry.roles = list(ev.roles)
+            if entry is not None and entry.roles != roles:
+                entry.roles = roles
                 entry.rebuild()
                 if entry is self.current_entry:
                     self.show_roles(entry)
