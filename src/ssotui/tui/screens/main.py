@@ -587,7 +587,7 @@ class MainScreen(Screen[None]):
         self._open_write("credentials", self.ssotui.credentials_template())
 
     def _open_write(self, kind: str, template: str) -> None:
-        from ssotui.tui.screens.modals import WriteScreen
+        from ssotui.tui.screens.write import WriteScreen
 
         t = self.target()
         if t is None:
