@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interop import run_python
-from ssotui.core import credfile
+from ssotui.core import credfile, writeplan
 from ssotui.core.errors import UsageError
 from ssotui.core.models import RoleCredentials
 
@@ -22,8 +22,16 @@ def _path() -> Path:
     return Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"])
 
 
+def save(section: str, creds: RoleCredentials = CREDS, *, account: str = "111122223333",
+         role: str = "Admin", force: bool = False) -> Path:
+    """What `creds --write-credentials` does: plan, then commit (refused plans raise)."""
+    plan = writeplan.plan_credentials(section, creds, account_id=account, role=role, force=force)
+    writeplan.commit(plan)
+    return plan.path
+
+
 def test_new_file_0600_with_expiry_comment() -> None:
-    where = credfile.save_credentials("dev", CREDS, note="111122223333/Admin")
+    where = save("dev")
     assert where == _path()
     assert _path().stat().st_mode & 0o777 == 0o600
     assert _path().read_text() == (
@@ -36,14 +44,14 @@ def test_new_file_0600_with_expiry_comment() -> None:
 def test_rest_of_file_kept_and_mode_tightened() -> None:
     _path().write_bytes(OTHER.encode())
     _path().chmod(0o644)
-    credfile.save_credentials("dev", CREDS)
+    save("dev")
     data = _path().read_bytes()
     assert data.startswith(OTHER.encode() + b"\r\n[dev]\r\n")
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert _path().stat().st_mode & 0o777 == 0o600
     # Writing fresh credentials replaces only that section.
     newer = RoleCredentials("ASIANEWER", "s2", "t2", CREDS.expiration)
-    credfile.save_credentials("dev", newer)
+    save("dev", newer)
     data2 = _path().read_bytes()
     assert data2.startswith(OTHER.encode()) and b"ASIANEWER" in data2 and b"ASIANEW\r" not in data2
     assert credfile.section_names() == ["static", "dev"]
@@ -52,10 +60,10 @@ def test_rest_of_file_kept_and_mode_tightened() -> None:
 def test_long_term_keys_need_force() -> None:
     _path().write_bytes(OTHER.encode())
     with pytest.raises(UsageError, match=r"holds long-term keys"):
-        credfile.save_credentials("static", CREDS)
+        save("static")
     assert _path().read_bytes() == OTHER.encode()
-    credfile.save_credentials("static", CREDS, force=True)
-    assert "AKIASTATIC" not in _path().read_text()
+    save("static", force=True)
+    assert "AKIASTATIC" not in _path().read_text() and "# my keys" in _path().read_text()
 
 
 def test_sso_profile_name_refused_unless_force() -> None:
@@ -63,14 +71,14 @@ def test_sso_profile_name_refused_unless_force() -> None:
         "[profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n"
     )
     with pytest.raises(UsageError, match="is an SSO profile"):
-        credfile.save_credentials("dev", CREDS)
+        save("dev")
     assert not _path().exists()
-    credfile.save_credentials("dev", CREDS, force=True)
+    save("dev", force=True)
     assert "[dev]" in _path().read_text()
 
 
 def test_botocore_reads_the_section(isolated_home: Path) -> None:
-    credfile.save_credentials("written", CREDS)
+    save("written")
     proc = run_python(
         """
         import botocore.session

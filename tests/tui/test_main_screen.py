@@ -134,7 +134,7 @@ async def test_p_writes_a_profile_after_preview_and_diff(tui_signed_in: Any,
         assert screen.current_role == "Developer"
 
 
-async def test_p_warns_about_a_colliding_profile_and_replaces_on_confirm(
+async def test_p_refuses_a_colliding_profile_until_overridden(
         tui_signed_in: Any, isolated_home: Path) -> None:
     config = isolated_home / ".aws" / "config"
     config.write_text(config.read_text() + "\n[profile team]\nsso_session = corp\n"
@@ -147,7 +147,14 @@ async def test_p_warns_about_a_colliding_profile_and_replaces_on_confirm(
         name = app.screen.query_one("#name")
         name.value = "team"
         await wait_for(pilot, lambda: "differs" in screen_text(app), "collision warning")
-        assert "Replace" in screen_text(app)
+        before = config.read_text()
+        # refused like `ssotui profile` without --force: neither ctrl+s nor Enter writes
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause(0.3)
+        assert config.read_text() == before and "Replace" not in screen_text(app)
+        await pilot.press("ctrl+o")  # the separate, deliberate override
+        await wait_for(pilot, lambda: "Replace" in screen_text(app), "override on")
+        assert "sso_account_id 999999999999 -> 555566667777" in " ".join(screen_text(app).split())
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "555566667777" in config.read_text(), "write")
         assert "999999999999" not in config.read_text()

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ssotui.core import awsconfig, clipboard, credfile, exports, files, names
-from ssotui.core.errors import ConfigError, NeedsLogin, RuntimeFailure, SsotuiError, UsageError
+from ssotui.core import awsconfig, clipboard, credfile, exports, files, names, writeplan
+from ssotui.core.errors import NeedsLogin, RuntimeFailure, SsotuiError, UsageError
 from ssotui.core.models import Account, SsoSession, Token
 from ssotui.core.prefs import Prefs, load_prefs
 
@@ -195,10 +195,10 @@ def run_creds(args: argparse.Namespace) -> int:
     text = exports.render(creds, fmt)
     if section is not None:
         section = section or _default_name(t, prefs, prefs.credentials_template)
-        where = credfile.save_credentials(
-            section, creds, note=f"{t.account_id}/{t.role}", force=args.force
-        )
-        _note(f"wrote [{section}] to {where} (expires {exports.expiration_iso(creds)})")
+        plan = _commit(lambda: writeplan.plan_credentials(
+            section, creds, account_id=t.account_id, role=t.role, force=args.force))
+        _note(f"wrote [{plan.header}] to {files.resolve(plan.path)} "
+              f"(expires {exports.expiration_iso(creds)})")
     if args.copy:
         backend = clipboard.copy(text)
         _note(f"copied {t.account_id}/{t.role} as {exports.DESCRIPTIONS[fmt]} ({backend})")
@@ -246,24 +246,35 @@ def run_profile(args: argparse.Namespace) -> int:
             f"warning: [{name}] also exists in {credfile.credentials_path()}; its static keys "
             "are ignored for an SSO profile of the same name — consider removing that section"
         )
+    def plan() -> writeplan.WritePlan:
+        return writeplan.plan_profile(t.session, name, values, force=args.force, path=path,
+                                      if_absent=if_absent)
+
     if args.dry_run:
-        old = files.read_text(path)
-        refused = ""
-        try:
-            new = awsconfig.plan_profile(old, t.session, name, values, force=args.force, path=path,
-                                         if_absent=if_absent)
-        except ConfigError:
-            raise
-        except UsageError as exc:  # a different block: show what --force would do
-            refused = f" ({exc})"
-            new = awsconfig.plan_profile(old, t.session, name, values, force=True, path=path,
-                                         if_absent=if_absent)
-        diff = awsconfig.unified_diff(old, new, path)
+        dry = plan()
+        diff = dry.diff()  # a refused plan's text is what --force would write
         sys.stdout.write(diff)
+        refused = f" ({dry.refusal()})" if dry.refused else ""
         _note(f"dry run: nothing written{refused}" if diff else "dry run: no change")
         return 0
-    changed = awsconfig.write_profile(t.session, name, values, force=args.force, path=path,
-                                      if_absent=if_absent)
-    _note(f"{'wrote' if changed else 'unchanged:'} [{awsconfig.profile_header(name)}] in {path}")
+    done = _commit(plan)
+    changed = done.changed
+    _note(f"{'wrote' if changed else 'unchanged:'} [{done.header}] in {path}")
     print(name)
     return 0
+
+
+def _commit(make_plan: Callable[[], writeplan.WritePlan]) -> writeplan.WritePlan:
+    """Plan and commit; a plan overtaken by another writer is made again (each time
+    with every refusal rule checked anew)."""
+    for attempt in range(3):
+        plan = make_plan()
+        if plan.refused:
+            raise UsageError(plan.refusal())
+        try:
+            writeplan.commit(plan)
+            return plan
+        except writeplan.FileChanged:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ssotui.core.errors import NeedsLogin, RuntimeFailure, UsageError
+from ssotui.core.errors import NeedsLogin
 from ssotui.core.models import Account, RoleCredentials, SsoSession, Token
+
+if TYPE_CHECKING:  # imported when a write is planned, not at start-up
+    from ssotui.core.writeplan import WritePlan as Preview
 
 FORMATS = ["env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process"]
 FORMAT_LABELS = {
@@ -148,23 +149,6 @@ def load_prefs() -> Any:
     return prefs.load_prefs()
 
 
-@dataclass
-class Preview:
-    """What a write would do: the file, its text now and after, and any warning."""
-
-    path: Path
-    before: str
-    after: str
-    name: str
-    warning: str = ""
-    conflict: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after
-
-
 class Backend:
     """One sso-session's clients, token and the calls the screens make."""
 
@@ -284,63 +268,29 @@ class Backend:
         return awsconfig.profile_values(self.session, account.account_id, role, region, None)
 
     def preview_profile(self, account: Account, role: str, name: str) -> Preview:
-        from ssotui.core import awsconfig, files, names
+        """The core's write plan for the profile (what `ssotui profile` would do)."""
+        from ssotui.core import names, writeplan
 
         names.check_name(name)
-        path = config_path()
-        before = files.read_text(path) or ""
-        values = self.profile_values(account, role)
-        warning, conflict = "", False
         # region is only a default: a user-set region in an existing block is kept
-        plan = partial(awsconfig.plan_profile, before, self.session, name, values, path=path,
-                       if_absent=("region",))
-        try:
-            after = plan()
-        except UsageError as exc:
-            # an existing, different [profile NAME]: show why, replace only on confirm
-            conflict, warning = True, str(exc).replace("use --force to replace it", "")
-            warning = warning.replace(" or --name to choose another name", "").rstrip("; ")
-            warning += "; Write replaces it, or edit the name"
-            after = plan(force=True)
-        if not conflict and name in awsconfig.load_profiles(path) and after == before:
-            warning = f"[profile {name}] already points here"
-        return Preview(path, before, after, name, warning, conflict)
+        return writeplan.plan_profile(self.session, name, self.profile_values(account, role),
+                                      path=config_path(), if_absent=("region",))
 
     def preview_credentials(self, account: Account, role: str, name: str,
                             creds: RoleCredentials) -> Preview:
-        from ssotui.core import credfile, files, names
+        """The core's write plan for the section (what `creds --write-credentials` would do)."""
+        from ssotui.core import names, writeplan
 
         names.check_name(name, "section name")
-        path = credfile.credentials_path()
-        before = files.read_text(path) or ""
-        warning, conflict = "", False
-        note = f"{account.account_name} / {role}"
-        try:
-            after = credfile.upsert_credentials(before, name, creds, note=note, path=path)
-        except UsageError as exc:
-            conflict, warning = True, str(exc).replace("use --force to overwrite it or ", "")
-            after = credfile.upsert_credentials(before, name, creds, note=note, force=True,
-                                                path=path)
-        if credfile.sso_profile_conflict(name):
-            conflict = True
-            warning = (f"[profile {name}] in the config is an SSO profile; static keys under "
-                       "the same name would be ignored for it: pick another name")
-        elif not conflict and name in credfile.section_names(path):
-            warning = f"[{name}] exists in {path.name}; its keys will be replaced"
-        return Preview(path, before, after, name, warning, conflict,
-                       extra={"private": True})
+        return writeplan.plan_credentials(name, creds, account_id=account.account_id, role=role)
 
     @staticmethod
     def commit(preview: Preview) -> None:
-        """Write the previewed text (atomic, locked, mode-keeping: core.files)."""
-        from ssotui.core import files
+        """Write the plan (atomic, locked, mode-keeping); refused plans and files
+        changed since the plan raise."""
+        from ssotui.core import writeplan
 
-        private = bool(preview.extra.get("private"))
-        with files.locked(preview.path) as target:
-            if (files.read_text(target) or "") != preview.before:
-                raise RuntimeFailure(f"{preview.path} changed since the preview; try again")
-            files.atomic_write(target, preview.after, mode=0o600 if private else None,
-                               private=private)
+        writeplan.commit(preview)
 
     # -- details ------------------------------------------------------------
     def profiles_for_all(self) -> list[tuple[str, str, str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,28 +15,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ssotui.core.models import Account, RoleCredentials
+from ssotui.core.text import shown
 from ssotui.tui import backend as be
 from ssotui.tui.closing import tolerate_closing
-
-MASK = "••••••••"
 
 
 def pretty_path(path: object) -> str:
     """`~/.aws/config` rather than the full home path (shorter, and no user name)."""
     text, home = str(path), str(Path.home())
     return "~" + text[len(home):] if home != "/" and text.startswith(home + "/") else text
-
-
-_SECRET_LINE = re.compile(r"(?im)^([ \t]*aws_(?:secret_access_key|session_token)[ \t]*[=:][ \t]*)(\S.*)$")
-
-
-def mask_secrets(text: str, creds: RoleCredentials | None = None) -> str:
-    """Every secret key's value masked: ours, and any other section's in the file."""
-    if creds is not None:
-        for secret in (creds.secret_access_key, creds.session_token):
-            if secret:
-                text = text.replace(secret, MASK)
-    return _SECRET_LINE.sub(lambda m: m.group(1) + MASK, text)
 
 
 def diff_text(before: str, after: str, path: str) -> Text:
@@ -76,14 +62,18 @@ def block_of(text: str, header: str) -> str:
 class WriteScreen(ModalScreen[str | None]):
     """Write a profile (kind "profile") or a credentials section (kind "credentials").
 
-    The name comes from the template and can be edited; the block and a diff
-    against the file are previewed live; the core computes the new text and a
-    separate call commits it. Dismisses with a one-line summary, or None.
+    The name comes from the template and can be edited; the core's write plan for
+    it is shown live (the block, a diff, secrets masked) and a separate call commits
+    it. A plan the CLI would refuse without --force is refused here too: the
+    dialog names each conflict and what an override replaces, and only the
+    Override toggle (ctrl+o or its button; never the write key, never Enter) lets
+    ctrl+s / Write go ahead. Dismisses with a one-line summary, or None.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel"),
         Binding("ctrl+s", "confirm", "write"),
+        Binding("ctrl+o", "override", "override"),
         Binding("ctrl+r", "reveal", "reveal secrets"),
     ]
 
@@ -98,12 +88,13 @@ class WriteScreen(ModalScreen[str | None]):
         self.preview: be.Preview | None = None
         self.creds: RoleCredentials | None = None
         self.revealed = False
+        self.override = False
 
     def compose(self) -> ComposeResult:
         what = "profile" if self.kind == "profile" else "credentials section"
+        title = f"Write {what} for {shown(self.account.account_name)} / {shown(self.role)}"
         with Vertical(id="dialog"):
-            yield Label(f"Write {what} for {self.account.account_name} / {self.role}",
-                        classes="dialog-title")
+            yield Label(Text(title), classes="dialog-title")
             with Horizontal(classes="row"):
                 yield Label("name ", classes="field-label")
                 yield Input(self.initial_name, id="name")
@@ -113,11 +104,20 @@ class WriteScreen(ModalScreen[str | None]):
                 yield Static("", id="diff")
             with Horizontal(classes="buttons"):
                 yield Button("Write", id="write", variant="primary", disabled=True)
+                override = Button("Override", id="override", variant="warning")
+                override.can_focus = False  # Enter on a focused button must never override
+                override.display = False
+                yield override
                 yield Button("Cancel", id="cancel")
-            hint = "ctrl+s write · Esc cancel"
-            if self.kind == "credentials":
-                hint += " · ctrl+r reveal secrets"
-            yield Label(hint, classes="dialog-hint")
+            yield Label(self._hint(False), id="hint", classes="dialog-hint")
+
+    def _hint(self, conflicts: bool) -> str:
+        hint = "ctrl+s write · Esc cancel"
+        if conflicts:
+            hint = "ctrl+o override · " + hint
+        if self.kind == "credentials":
+            hint += " · ctrl+r reveal secrets"
+        return hint
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -125,10 +125,14 @@ class WriteScreen(ModalScreen[str | None]):
 
     @on(Input.Changed, "#name")
     def _name_changed(self, event: Input.Changed) -> None:
+        self.override = False  # an override is for the conflicts it was shown with
         self.refresh_preview(event.value.strip())
 
     @on(Input.Submitted, "#name")
     def _submitted(self) -> None:
+        if self.preview is not None and self.preview.conflicts:
+            self.notify("Enter never overrides: ctrl+o, then ctrl+s", severity="warning")
+            return
         self.action_confirm()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
@@ -152,37 +156,44 @@ class WriteScreen(ModalScreen[str | None]):
     @tolerate_closing
     def _show_error(self, text: str) -> None:
         self.preview = None
-        self.query_one("#warning", Static).update(Text("✗ " + text, style="bold red"))
+        self.query_one("#warning", Static).update(Text("✗ " + shown(text), style="bold red"))
         self.query_one("#write", Button).disabled = True
+        self.query_one("#override", Button).display = False
+
+    def _say(self, text: str, path: str) -> str:
+        return shown(text.replace(str(self.preview.path if self.preview else ""), path))
 
     @tolerate_closing
     def _show(self, preview: be.Preview) -> None:
         if self.query_one("#name", Input).value.strip() != preview.name:
             return  # a stale preview for a name since edited
         self.preview = preview
-        header = f"[profile {preview.name}]" if self.kind == "profile" else f"[{preview.name}]"
-        if self.kind == "profile" and preview.name == "default":
-            header = "[default]"
-        block = block_of(preview.after, header)
-        shown = pretty_path(preview.path)
-        diff = diff_text(preview.before, preview.after, shown)
-        if not self.revealed:
-            block = mask_secrets(block, self.creds)
-            if self.kind == "credentials":
-                diff = diff_text(mask_secrets(preview.before, self.creds),
-                                 mask_secrets(preview.after, self.creds), shown)
+        path = pretty_path(preview.path)
+        block = block_of(preview.shown(preview.after, self.revealed), f"[{preview.header}]")
+        diff = diff_text(preview.shown(preview.before, self.revealed),
+                         preview.shown(preview.after, self.revealed), path)
         self.query_one("#block", Static).update(Text(block or "(empty)"))
         self.query_one("#diff", Static).update(diff)
-        warn = self.query_one("#warning", Static)
-        if preview.warning:
-            style = "bold red" if preview.conflict else "yellow"
-            warn.update(Text(("⚠ " if not preview.conflict else "✗ ") + preview.warning,
-                             style=style))
+        warn = Text()
+        for c in preview.conflicts:
+            warn.append(f"✗ refused: {self._say(c.message, path)}\n", "bold red")
+        if preview.conflicts:
+            overrides = "; ".join(self._say(c.override, path) for c in preview.conflicts)
+            if self.override:
+                warn.append(f"⚠ Override is on: ctrl+s will {overrides}", "bold yellow")
+            else:
+                warn.append(f"ctrl+o Override would {overrides}", "yellow")
         else:
-            warn.update(Text(f"→ {shown}", style="dim"))
+            warn.append(f"→ {path}" + "".join(f" · {self._say(n, path)}" for n in preview.notes),
+                        "dim")
+        self.query_one("#warning", Static).update(warn)
         button = self.query_one("#write", Button)
-        button.disabled = not preview.changed
-        button.label = "Replace" if preview.conflict else "Write"
+        button.disabled = not preview.changed or (preview.refused and not self.override)
+        button.label = "Replace" if self.override else "Write"
+        override = self.query_one("#override", Button)
+        override.display = bool(preview.conflicts)
+        override.label = "Override: on" if self.override else "Override"
+        self.query_one("#hint", Label).update(self._hint(bool(preview.conflicts)))
 
     def action_reveal(self) -> None:
         if self.kind == "credentials":
@@ -190,19 +201,36 @@ class WriteScreen(ModalScreen[str | None]):
             if self.preview is not None:
                 self._show(self.preview)
 
+    def action_override(self) -> None:
+        """The deliberate step that lets a refused plan be written."""
+        if self.preview is None or not self.preview.conflicts:
+            return
+        self.override = not self.override
+        self._show(self.preview)
+
     @on(Button.Pressed, "#write")
     def _write_pressed(self) -> None:
         self.action_confirm()
+
+    @on(Button.Pressed, "#override")
+    def _override_pressed(self) -> None:
+        self.action_override()
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
     def action_confirm(self) -> None:
-        if self.preview is None or not self.preview.changed:
+        preview = self.preview
+        if preview is None or not preview.changed:
             self.notify("nothing to write", severity="warning")
             return
-        self.commit(self.preview)
+        if preview.refused:
+            if not self.override:
+                self.notify("refused: press ctrl+o to override first", severity="error")
+                return
+            preview = preview.forced()
+        self.commit(preview)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="commit")
     def commit(self, preview: be.Preview) -> None:
