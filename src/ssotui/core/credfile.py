@@ -59,6 +59,11 @@ def marker(creds: RoleCredentials, held: str = "") -> str:
 
 
 def managed_values(creds: RoleCredentials) -> dict[str, str]:
+    """The keys we write; UsageError for a value that would not stay one line."""
+    for value in (creds.access_key_id, creds.secret_access_key, creds.session_token):
+        if not value or not value.isprintable() or value != value.strip():
+            raise UsageError("the credentials hold an empty, multi-line or padded value; "
+                             "nothing written")
     return {"aws_access_key_id": creds.access_key_id,
             "aws_secret_access_key": creds.secret_access_key,
             "aws_session_token": creds.session_token}
