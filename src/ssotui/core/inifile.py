@@ -248,15 +248,26 @@ def edit_in_place(doc: Document, section: Section, changes: Mapping[str, str]) -
         else:  # the block ends the file without a line break: keep it that way
             nl = doc.newline
             edits.append((section.end, section.end, "".join(nl + indent + x for x in missing)))
-    for start, end, repl in sorted(edits, reverse=True):
+    # applied from the end; at one offset the appended keys go first, so that an empty
+    # last value filled at the very end of the file stays before them
+    appended = len(edits) - (1 if missing else 0)
+    order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i >= appended),
+                   reverse=True)
+    for start, end, repl in (edits[i] for i in order):
         text = text[:start] + repl + text[end:]
     return text
 
 
 
 def _key_indent(text: str, section: Section) -> str:
-    """The leading whitespace of the block's last key line ("" for a bare header)."""
+    """The indentation for keys appended to the block: its last key line's; for a
+    bare header, that of the next line that counts (more indented than the new keys,
+    it would read as their continuation)."""
     if not section.keys:
+        for m in _LINE.finditer(text, section.end):
+            line = m.group(0).rstrip("\r\n")
+            if line.strip() and not line.strip().startswith(("#", ";")):
+                return line[: len(line) - len(line.lstrip())]
         return ""
     start = max(k.value_start for k in section.keys.values())
     line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
