@@ -67,3 +67,20 @@ async def test_editing_the_name_turns_the_override_off(tui_signed_in: Any,
         await pilot.press("ctrl+s")
         await pilot.pause(0.3)
         assert creds.read_text() == before
+
+
+async def test_names_are_text_not_markup(tui_signed_in: Any, isolated_home: Path) -> None:
+    from ssotui.core.models import Account
+    from ssotui.tui.screens.write import WriteScreen
+
+    account_id = tui_signed_in.org[0][0].account_id
+    hostile = "[bold]x[/] [@click=app.quit]q[/] \x1b]52;c;aGk=\x07"
+    app = make_app()
+    async with app.run_test(size=(160, 44)) as pilot:
+        main = await wait_main_loaded(pilot)
+        app.push_screen(WriteScreen(main.backend, "profile", Account(account_id, hostile, "e"),
+                                    "[red]R[/]", "plain-name"))
+        await wait_for(pilot, lambda: "[profile plain-name]" in screen_text(app), "preview")
+        text = screen_text(app)
+        assert "[bold]x[/] [@click=app.quit]q[/] \\x1b]52;c;aGk=\\x07 / [red]R[/]" in text
+        assert "\x1b" not in text
