@@ -82,3 +82,14 @@ def test_profile_force_edits_a_header_botocore_reads_as_x(
     assert captured.out == "x\n" and f"wrote [{header}]" in captured.err
     text = _config().read_text()
     assert f"[{header}]\n# mine\nsso_session = corp\nsso_account_id = {account.account_id}\n" in text
+
+
+def test_profile_dry_run_masks_static_secrets_in_the_diff(
+        signed_in: str, emulator: object, capsys: pytest.CaptureFixture[str]) -> None:
+    account, roles = emulator.org[0]  # type: ignore[attr-defined]
+    _config().write_text(_config().read_text() + "\n[profile static]\naws_access_key_id = AKIAX\n"
+                         "aws_secret_access_key = topsecretvalue\naws_session_token = tokvalue\n")
+    assert main(["profile", account.account_id, roles[0], "--name", "p", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "aws_session_token = ••••••••" in out  # the context line is there, masked
+    assert "topsecretvalue" not in out and "tokvalue" not in out
