@@ -87,3 +87,18 @@ def test_unusable_state_file_is_an_empty_list(text: str) -> None:
     R.state_path().write_text(text)
     assert P.recent() == []
     assert P.remember_recent("1/A") == ["1/A"]
+
+
+def test_concurrent_updates_keep_every_recent_entry() -> None:
+    import threading
+
+    def worker(prefix: str) -> None:
+        for i in range(40):
+            P.update_prefs(lambda p, k=f"{prefix}{i}/R": P.with_recent(p, k, limit=500))
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in "abc"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(P.recent()) == sorted(f"{c}{i}/R" for c in "abc" for i in range(40))

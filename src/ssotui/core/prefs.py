@@ -164,21 +164,24 @@ def _edited(p: Path, text: str | None, values: dict[str, Any]) -> str:
     return tomlkit.dumps(doc)
 
 
-def _write(p: Path, values: Callable[[Prefs], dict[str, Any]]) -> Prefs:
+def _write(p: Path, values: Callable[[Prefs], dict[str, Any]],
+           then: Callable[[], None] | None = None) -> Prefs:
     """Read-modify-write prefs.toml under the lock; `values(old)` returns the keys to
-    set. A file that is not valid TOML is never written: PrefsUnreadable."""
+    set. A file that is not valid TOML is never written: PrefsUnreadable. `then`
+    runs under the same lock once the change is allowed (the recent list's write:
+    two windows updating at once keep both changes)."""
     result: list[Prefs] = []
 
     def transform(old_text: str | None) -> str | None:
         old, _, error = _from_text(p, old_text)
         changes = values(old)
         result.append(old)
-        if not changes:
-            return None
-        if error is not None:
+        if changes and error is not None:
             raise PrefsUnreadable(error.replace("using default preferences and leaving",
                                                 "nothing saved; leaving"))
-        return _edited(p, old_text, changes)
+        if then is not None:
+            then()
+        return _edited(p, old_text, changes) if changes else None
 
     os.makedirs(p.parent, exist_ok=True)
     files.update(p, transform, mode=0o600)
@@ -191,8 +194,8 @@ _FILE_KEYS = [f.name for f in fields(Prefs) if f.name != "recent"]
 def save_prefs(prefs: Prefs, path: Path | None = None) -> None:
     """Write every preference (the recent list to its state file); other keys and
     comments in prefs.toml stay."""
-    _write(path or prefs_path(), lambda _old: {k: getattr(prefs, k) for k in _FILE_KEYS})
-    recent_state.save_recent(prefs.recent)
+    _write(path or prefs_path(), lambda _old: {k: getattr(prefs, k) for k in _FILE_KEYS},
+           lambda: recent_state.save_recent(prefs.recent))
 
 
 def update_prefs(change: Callable[[Prefs], Prefs], path: Path | None = None) -> Prefs:
@@ -209,11 +212,13 @@ def update_prefs(change: Callable[[Prefs], Prefs], path: Path | None = None) -> 
         outcome[:] = [old, new]
         return {k: getattr(new, k) for k in _FILE_KEYS if getattr(new, k) != getattr(old, k)}
 
-    _write(p, values)
-    old, new = outcome
-    if new.recent != old.recent:
-        recent_state.save_recent(new.recent)
-    return new
+    def save_recent() -> None:
+        old, new = outcome
+        if new.recent != old.recent:
+            recent_state.save_recent(new.recent)
+
+    _write(p, values, save_recent)
+    return outcome[1]
 
 
 def remember_recent(key: str) -> list[str]:
