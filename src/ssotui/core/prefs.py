@@ -61,7 +61,8 @@ class Prefs:
     favorites: list[str] = field(default_factory=list)
     """"account_id/role_name" entries shown first."""
     recent: list[str] = field(default_factory=list)
-    """"account_id/role_name" entries, most recent first."""
+    """"account_id/role_name" entries, most recent first: kept in recent.json (core/recent.py),
+    never in prefs.toml."""
     autoclear_seconds: int = 0
     """Clear the clipboard this long after a copy if it still holds our text (0: never)."""
     default_region: str | None = None
@@ -222,8 +223,9 @@ def update_prefs(change: Callable[[Prefs], Prefs], path: Path | None = None) -> 
 
 
 def remember_recent(key: str) -> list[str]:
-    """Move "account_id/role" to the front of the recent list; returns the list."""
-    return recent_state.remember_recent(key)
+    """Move "account_id/role" to the front of the recent list; returns the list.
+    (Through update_prefs: under the same lock as every other preference change.)"""
+    return update_prefs(lambda p: with_recent(p, key)).recent
 
 
 def recent() -> list[str]:

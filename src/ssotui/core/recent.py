@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ssotui.core import files
 
-RECENT_LIMIT = 20
+RECENT_LIMIT = 20  # prefs.with_recent keeps this many
 VERSION = 1
 
 
@@ -55,17 +55,5 @@ def _dump(items: list[str]) -> str:
 
 
 def save_recent(items: list[str], path: Path | None = None) -> None:
+    """Replace the list (callers hold the prefs lock: see prefs.update_prefs)."""
     files.update(path or state_path(), lambda _old: _dump(list(items)), mode=0o600)
-
-
-def remember_recent(key: str, limit: int = RECENT_LIMIT, path: Path | None = None) -> list[str]:
-    """Move `key` to the front of the list (under the lock: two windows keep both)."""
-    result: list[list[str]] = []
-
-    def transform(old: str | None) -> str:
-        items = _parse(old) or []
-        result.append(([key] + [k for k in items if k != key])[:limit])
-        return _dump(result[0])
-
-    files.update(path or state_path(), transform, mode=0o600)
-    return result[0]
