@@ -16,7 +16,7 @@ import pytest
 from conftest import REGION, SESSION, START_URL, write_token_file
 from interop import aws_env as child_aws_env
 from interop import child_env, run_python
-from ssotui.core import login, tokens
+from ssotui.core import login, login_pkce, tokens
 from ssotui.core.clients import make_clients
 from ssotui.core.models import SsoSession, Token
 
@@ -273,7 +273,7 @@ def test_run_login_no_browser_does_not_open(aws_env: object, monkeypatch: pytest
     opened: list[str] = []
     monkeypatch.setattr(login, "browser_available", lambda: True)
     monkeypatch.setattr(login, "default_open_browser", opened.append)
-    monkeypatch.setattr(login, "PKCE_TIMEOUT", 0.5)
+    monkeypatch.setattr(login_pkce, "PKCE_TIMEOUT", 0.5)
     assert main(["login", "--no-browser"]) == 1
     err = capsys.readouterr().err
     assert opened == []

@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     _session_opt(p)
     p.add_argument("--device-code", action="store_true", help="use the device-code flow")
     p.add_argument("--no-browser", action="store_true", help="print the URL, do not open a browser")
+    p.add_argument("--browser-flow", action="store_true",
+                   help="use the browser (PKCE) flow even where ssotui guesses no browser can "
+                   "reach you (SSH, containers); prints the URL to open")
+    p.add_argument("--callback-port", type=int, metavar="PORT",
+                   help="browser flow: take the redirect on 127.0.0.1:PORT (for port "
+                   "forwarding, e.g. ssh -L PORT:127.0.0.1:PORT); implies --browser-flow")
     p.add_argument("--start-url", help="start URL for a new sso-session")
     p.add_argument("--region", help="region for a new sso-session")
 

@@ -21,6 +21,11 @@ from ssotui.core.models import SsoSession
 # Requests the listing keeps in flight at most (ssotui.core.directory); the pool is
 # sized to match so no request waits for a connection ("Connection pool is full").
 LISTING_WORKERS = 32
+CONNECT_TIMEOUT = 3.0  # seconds
+READ_TIMEOUT = 5.0  # seconds
+#: Tries per call (first one included) on the sso/oidc clients: 429s and 5xx get two
+#: retries, and a dead endpoint costs at most about 3 * READ_TIMEOUT.
+TOTAL_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -62,13 +67,16 @@ def _make(session: SsoSession, max_pool: int) -> Clients:
     base = {
         "signature_version": UNSIGNED,
         "max_pool_connections": max_pool,
-        "connect_timeout": 10,
-        "read_timeout": 30,
+        # An endpoint that accepts and never answers must fail in seconds, not minutes
+        # (botocore's 60 s read timeout times its retries); portal and OIDC answers
+        # are small and come within a second.
+        "connect_timeout": CONNECT_TIMEOUT,
+        "read_timeout": READ_TIMEOUT,
         # TCP keep-alive: long listings reuse pooled connections across idle gaps
         "tcp_keepalive": True,
     }
-    cfg = Config(retries={"mode": "standard", "max_attempts": 3}, **base)
     # botocore's `max_attempts` counts retries; `total_max_attempts` counts the first try too.
+    cfg = Config(retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS}, **base)
     listing_cfg = Config(retries={"mode": "standard", "total_max_attempts": 1}, **base)
     return Clients(
         sso=bs.client("sso", region_name=session.region, config=cfg),

@@ -123,6 +123,9 @@ def load(session: SsoSession) -> CachedDirectory | None:
             raise CacheCorrupt(f"{path}: unknown cache version, ignoring it")
         start_url = str(doc["startUrl"])
         saved_at = datetime.fromisoformat(doc["savedAt"])
+        if saved_at.tzinfo is None:
+            raise ValueError("savedAt without a time zone")
+        saved_at = saved_at.astimezone(UTC)  # OverflowError near year 1 / 9999
         accounts: list[Account] = []
         roles: dict[str, tuple[str, ...]] = {}
         for acct_id, name, email, acct_roles in doc["accounts"]:
@@ -131,7 +134,8 @@ def load(session: SsoSession) -> CachedDirectory | None:
                 roles[str(acct_id)] = tuple(str(r) for r in acct_roles)
     except CacheCorrupt:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError,
+            RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise CacheCorrupt(f"{path} is corrupt ({type(exc).__name__}); ignoring it") from None
     if start_url != session.start_url:
         raise CacheCorrupt(f"{path} was made for another start URL; ignoring it")

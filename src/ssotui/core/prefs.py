@@ -2,7 +2,15 @@
 (`$XDG_CONFIG_HOME/ssotui/prefs.toml` on Linux).
 
 A corrupt or partly wrong file never stops ssotui: unusable values fall back to
-their defaults, with a warning saying which and where.
+their defaults, with a warning saying which and where. A file that is not valid
+TOML is never written to (the warning names the line; `update_prefs` raises
+PrefsUnreadable instead of writing). Edits go through tomlkit, so comments,
+formatting and keys ssotui does not know stay as the user wrote them.
+
+The recent list is ssotui's own state, not a preference: it lives in
+core/recent.py's `recent.json` (`recent()`, `remember_recent(key)`); `Prefs.recent`
+mirrors it so existing callers keep working. A `recent` key in prefs.toml (written
+by older versions) is read only while that file does not exist yet.
 
 Keys (see `Prefs`): default_format, name_template (default profile name,
 `{account_id}_{role_name}`), credentials_template (default section name for
@@ -16,20 +24,27 @@ outside `A-Za-z0-9_.@+=,-` in a template's result become `-`.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tomllib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from ssotui.core import files
+from ssotui.core import recent as recent_state
+from ssotui.core.errors import UsageError
 from ssotui.core.exports import FORMATS
 from ssotui.core.names import DEFAULT_CREDENTIALS_TEMPLATE, DEFAULT_TEMPLATE
 
-RECENT_LIMIT = 20
+RECENT_LIMIT = recent_state.RECENT_LIMIT
+
+
+class PrefsUnreadable(UsageError):
+    """prefs.toml is not valid TOML: it is left untouched, so nothing can be saved."""
 
 
 @dataclass
@@ -46,7 +61,8 @@ class Prefs:
     favorites: list[str] = field(default_factory=list)
     """"account_id/role_name" entries shown first."""
     recent: list[str] = field(default_factory=list)
-    """"account_id/role_name" entries, most recent first."""
+    """"account_id/role_name" entries, most recent first: kept in recent.json (core/recent.py),
+    never in prefs.toml."""
     autoclear_seconds: int = 0
     """Clear the clipboard this long after a copy if it still holds our text (0: never)."""
     default_region: str | None = None
@@ -71,20 +87,28 @@ def _check(name: str, value: Any) -> bool:
     return False
 
 
-def load_prefs_with_warnings(path: Path | None = None) -> tuple[Prefs, list[str]]:
-    """The preferences and what was wrong with the file (defaults used there)."""
-    p = path or prefs_path()
-    try:
-        text = files.read_text(p)
-    except Exception as exc:  # noqa: BLE001 - unreadable prefs must not stop ssotui
-        return Prefs(), [f"{p}: {exc}; using default preferences"]
+def _syntax_error(p: Path, exc: Exception) -> str:
+    """One line: file, line, what is wrong, what happens and the fix."""
+    message = str(exc)
+    found = re.search(r"\(at line (\d+), column \d+\)", message)
+    where = f"{p}, line {found.group(1)}" if found else str(p)
+    what = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "syntax error"
+    return (f"{where}: not valid TOML ({what}); using default preferences and leaving "
+            "the file unchanged; fix that line or delete the file")
+
+
+def _from_text(p: Path, text: str | None) -> tuple[Prefs, list[str], str | None]:
+    """(preferences, warnings, syntax error or None) for prefs.toml's text. `recent`
+    is left at its default here (it comes from the state file)."""
+    prefs: Prefs = Prefs()
     if text is None:
-        return Prefs(), []
+        return prefs, [], None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return Prefs(), [f"{p} is not valid TOML ({exc}); using default preferences"]
-    prefs, warnings = Prefs(), []
+        error = _syntax_error(p, exc)
+        return prefs, [error], error
+    warnings = []
     known = {f.name for f in fields(Prefs)}
     for key, value in data.items():
         if key not in known:
@@ -93,7 +117,23 @@ def load_prefs_with_warnings(path: Path | None = None) -> tuple[Prefs, list[str]
             warnings.append(f"{p}: {key} = {value!r} is not valid; using the default")
         else:
             setattr(prefs, key, value)
-    return prefs, warnings
+    return prefs, warnings, None
+
+
+def _with_state(prefs: Prefs) -> Prefs:
+    stored = recent_state.load_recent()
+    return prefs if stored is None else replace(prefs, recent=stored)
+
+
+def load_prefs_with_warnings(path: Path | None = None) -> tuple[Prefs, list[str]]:
+    """The preferences and what was wrong with the file (defaults used there)."""
+    p = path or prefs_path()
+    try:
+        text = files.read_text(p)
+    except Exception as exc:  # noqa: BLE001 - unreadable prefs must not stop ssotui
+        return _with_state(Prefs()), [f"{p}: {exc}; using default preferences"]
+    prefs, warnings, _ = _from_text(p, text)
+    return _with_state(prefs), warnings
 
 
 def load_prefs(path: Path | None = None, warn: Callable[[str], None] | None = None) -> Prefs:
@@ -108,33 +148,89 @@ def _stderr(message: str) -> None:
     print(f"ssotui: warning: {message}", file=sys.stderr)
 
 
-def _dump(prefs: Prefs) -> str:
-    import tomli_w  # only when saving: kept off the start-up path
+def _edited(p: Path, text: str | None, values: dict[str, Any]) -> str:
+    """`text` with the given keys set (None: removed) and everything else kept."""
+    import tomlkit  # only when saving: kept off the start-up path
+    from tomlkit.exceptions import ParseError
 
-    return tomli_w.dumps({k: v for k, v in asdict(prefs).items() if v is not None})
+    try:
+        doc = tomlkit.parse(text or "")
+    except ParseError as exc:  # tomllib accepted it; be as careful anyway
+        raise PrefsUnreadable(_syntax_error(p, exc)) from None
+    for key, value in values.items():
+        if value is None:
+            doc.pop(key, None)
+        else:
+            doc[key] = value
+    return tomlkit.dumps(doc)
 
 
-def save_prefs(prefs: Prefs, path: Path | None = None) -> None:
-    """Write the preferences atomically (under the file lock)."""
-    p = path or prefs_path()
-    with files.locked(p):
-        files.atomic_write(p, _dump(prefs), mode=0o600)
-
-
-def update_prefs(change: Callable[[Prefs], Prefs], path: Path | None = None) -> Prefs:
-    """Read, change and write the preferences under the lock (two ssotui windows
-    adding favorites keep both)."""
-    p = path or prefs_path()
+def _write(p: Path, values: Callable[[Prefs], dict[str, Any]],
+           then: Callable[[], None] | None = None) -> Prefs:
+    """Read-modify-write prefs.toml under the lock; `values(old)` returns the keys to
+    set. A file that is not valid TOML is never written: PrefsUnreadable. `then`
+    runs under the same lock once the change is allowed (the recent list's write:
+    two windows updating at once keep both changes)."""
     result: list[Prefs] = []
 
-    def transform(_old: str | None) -> str:
-        prefs, _ = load_prefs_with_warnings(p)
-        result.append(change(prefs))
-        return _dump(result[0])
+    def transform(old_text: str | None) -> str | None:
+        old, _, error = _from_text(p, old_text)
+        changes = values(old)
+        result.append(old)
+        if changes and error is not None:
+            raise PrefsUnreadable(error.replace("using default preferences and leaving",
+                                                "nothing saved; leaving"))
+        if then is not None:
+            then()
+        return _edited(p, old_text, changes) if changes else None
 
     os.makedirs(p.parent, exist_ok=True)
     files.update(p, transform, mode=0o600)
     return result[0]
+
+
+_FILE_KEYS = [f.name for f in fields(Prefs) if f.name != "recent"]
+
+
+def save_prefs(prefs: Prefs, path: Path | None = None) -> None:
+    """Write every preference (the recent list to its state file); other keys and
+    comments in prefs.toml stay."""
+    _write(path or prefs_path(), lambda _old: {k: getattr(prefs, k) for k in _FILE_KEYS},
+           lambda: recent_state.save_recent(prefs.recent))
+
+
+def update_prefs(change: Callable[[Prefs], Prefs], path: Path | None = None) -> Prefs:
+    """Read, change and write the preferences under the lock (two ssotui windows
+    adding favorites keep both). Only keys whose value changed are written; a change
+    to `recent` alone never touches prefs.toml. Raises PrefsUnreadable (nothing
+    written) when prefs.toml must change but is not valid TOML."""
+    p = path or prefs_path()
+    outcome: list[Prefs] = []
+
+    def values(old: Prefs) -> dict[str, Any]:
+        old = _with_state(old)
+        new = change(old)
+        outcome[:] = [old, new]
+        return {k: getattr(new, k) for k in _FILE_KEYS if getattr(new, k) != getattr(old, k)}
+
+    def save_recent() -> None:
+        old, new = outcome
+        if new.recent != old.recent:
+            recent_state.save_recent(new.recent)
+
+    _write(p, values, save_recent)
+    return outcome[1]
+
+
+def remember_recent(key: str) -> list[str]:
+    """Move "account_id/role" to the front of the recent list; returns the list.
+    (Through update_prefs: under the same lock as every other preference change.)"""
+    return update_prefs(lambda p: with_recent(p, key)).recent
+
+
+def recent() -> list[str]:
+    """The recent list, most recent first."""
+    return recent_state.recent()
 
 
 def with_recent(prefs: Prefs, key: str, limit: int = RECENT_LIMIT) -> Prefs:

@@ -143,12 +143,23 @@ def create_session(
     name: str, start_url: str, region: str, scopes: tuple[str, ...] = DEFAULT_SCOPES
 ) -> SsoSession:
     """Validate and write an `[sso-session NAME]` block; returns the new session."""
-    session = SsoSession(
+    return save_session(new_session(name, start_url, region, scopes))
+
+
+def new_session(
+    name: str, start_url: str, region: str, scopes: tuple[str, ...] = DEFAULT_SCOPES
+) -> SsoSession:
+    """A validated session that is not written yet (login writes it once signed in)."""
+    return SsoSession(
         name=validate_name(name),
         start_url=validate_start_url(start_url),
         region=validate_region(region),
         scopes=scopes,
     )
+
+
+def save_session(session: SsoSession) -> SsoSession:
+    """Write (or update) the session's `[sso-session NAME]` block."""
     path = awsconfig.config_path()
     files.update(path, lambda old: awsconfig.upsert_sso_session(old, session, path=path))
     return session
@@ -161,10 +172,12 @@ def session_for_login(
     *,
     interactive: bool | None = None,
     ask: Callable[[str], str] = input,
+    write: bool = True,
 ) -> SsoSession:
     """The session `ssotui login` signs in to, creating it when NAME is new.
 
-    A new session takes --start-url/--region, else asks on a terminal, else fails."""
+    A new session takes --start-url/--region, else asks on a terminal, else fails.
+    With `write=False` a new session is returned unwritten (see save_session)."""
     if not name:
         if start_url or region:
             raise UsageError("--start-url/--region need --sso-session NAME for the new session")
@@ -199,7 +212,8 @@ def session_for_login(
                 region = validate_region(ask(f"SSO region for sso-session {name}: "))
         except EOFError:
             raise UsageError(f"sso-session {name} not created: no input") from None
-    return create_session(name, start_url, region)
+    return create_session(name, start_url, region) if write else \
+        new_session(name, start_url, region)
 
 
 def check_session(session: SsoSession) -> SsoSession:

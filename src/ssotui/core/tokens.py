@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ssotui.core.cachefiles import (  # noqa: F401 - parse_time/format_time: public here too
+    TIME_FORMAT,
+    format_time,
+    parse_time,
+    read_json,
+    write_private,
+)
 from ssotui.core.errors import NeedsLogin, RuntimeFailure
 from ssotui.core.models import SsoSession, Token
 
@@ -37,7 +43,6 @@ REGISTRATION_WINDOW = timedelta(minutes=15)
 #: Below this, a token that could not be refreshed is not worth handing out.
 MIN_USABLE = timedelta(seconds=60)
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 AUTH_CODE_GRANTS = ("authorization_code", "refresh_token")
 
 # One refresh at a time per token file inside this process (directory threads race).
@@ -58,68 +63,11 @@ def token_path(session: SsoSession) -> Path:
     return cache_dir() / f"{_sha1(session.cache_key)}.json"
 
 
-def format_time(when: datetime) -> str:
-    return when.astimezone(UTC).strftime(TIME_FORMAT)
-
-
-def parse_time(value: object) -> datetime | None:
-    """A timezone-aware UTC datetime from any form the AWS tools write, else None.
-
-    Accepts `...Z`, `...+00:00`, `...UTC` and fractional seconds; a naive value is
-    taken as UTC (the AWS CLI always means UTC)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())  # the usual forms, without dateutil
-    except ValueError:
-        import dateutil.parser  # `...UTC` and other forms; ~15 ms to import, so only then
-
-        try:
-            parsed = dateutil.parser.parse(value)
-        except (ValueError, OverflowError):
-            return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 def needs_login(session: SsoSession) -> NeedsLogin:
     name = session.name
     return NeedsLogin(
         f"sso-session {name}: signed out or expired; run `ssotui login --sso-session {name}`"
     )
-
-
-# ---------------------------------------------------------------- file plumbing
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_private(path: Path, body: dict[str, Any]) -> None:
-    """Atomic write with mode 0600, as botocore's JSONFileCache does (temp, fsync, rename)."""
-    if path.is_symlink():
-        path = path.resolve()  # keep the user's symlink, replace its target
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ssotui-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            os.fchmod(f.fileno(), 0o600)
-            f.write(json.dumps(body))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # ---------------------------------------------------------------- tokens
@@ -167,12 +115,12 @@ def token_to_dict(token: Token) -> dict[str, Any]:
 
 def load_token(session: SsoSession) -> Token | None:
     """The cached token for `session` (possibly expired), or None when signed out."""
-    data = _read_json(token_path(session))
+    data = read_json(token_path(session))
     return None if data is None else token_from_dict(data)
 
 
 def save_token(session: SsoSession, token: Token) -> None:
-    _write_private(token_path(session), token_to_dict(token))
+    write_private(token_path(session), token_to_dict(token))
 
 
 def delete_token(session: SsoSession) -> bool:
@@ -341,7 +289,7 @@ def registration_path(session: SsoSession) -> Path:
 
 def load_registration(session: SsoSession, *, auth_code: bool) -> Registration | None:
     """A cached registration usable for this flow for 15 more minutes, else None."""
-    data = _read_json(registration_path(session))
+    data = read_json(registration_path(session))
     if data is None:
         return None
     client_id, secret = data.get("clientId"), data.get("clientSecret")
@@ -371,7 +319,7 @@ def save_registration(session: SsoSession, reg: Registration) -> None:
         body["scopes"] = list(reg.scopes)
     if reg.grant_types is not None:
         body["grantTypes"] = list(reg.grant_types)
-    _write_private(registration_path(session), body)
+    write_private(registration_path(session), body)
 
 
 def token_for_registration(

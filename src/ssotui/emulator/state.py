@@ -252,6 +252,14 @@ class State:
             self.clients[client.client_id] = client
         return client
 
+    def revoke_clients(self) -> int:
+        """Forget every client registration, as if revoked: calls with them get
+        InvalidClientException (tests of re-registration). Returns how many."""
+        with self.lock:
+            count = len(self.clients)
+            self.clients.clear()
+            return count
+
     # ---- device approval ---------------------------------------------------
     def set_device_status(self, user_code: str, status: str) -> bool:
         with self.lock:

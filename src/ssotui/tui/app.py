@@ -92,15 +92,20 @@ class SsotuiApp(App[str | None]):
 
             return Prefs()
 
-    def _update_prefs(self, change: Callable[[Any], Any]) -> None:
+    def _update_prefs(self, change: Callable[[Any], Any]) -> bool:
+        """False when refused (prefs.toml unreadable: said so, nothing changed)."""
         from ssotui.core import prefs
 
         try:
             self.prefs = prefs.update_prefs(change)
+        except prefs.PrefsUnreadable as exc:  # the user's file stays as it is: refuse
+            self.notify(str(exc), title="preferences", severity="error")
+            return False
         except Exception as exc:  # noqa: BLE001 - keep the change for this run
             self.prefs = change(self.prefs)
             self.notify(f"preferences not saved: {be.describe_error(exc)[0]}",
                         severity="warning")
+        return True
 
     def default_format(self) -> str:
         return str(self.prefs.default_format or "env")
@@ -121,11 +126,13 @@ class SsotuiApp(App[str | None]):
     def is_favorite(self, account_id: str, role: str | None) -> bool:
         return f"{account_id}/{role}" in self.prefs.favorites
 
-    def toggle_favorite(self, account_id: str, role: str | None) -> bool:
+    def toggle_favorite(self, account_id: str, role: str | None) -> bool | None:
+        """Whether it is a favorite now; None when refused (the app said why)."""
         from ssotui.core import prefs
 
         key = f"{account_id}/{role or ''}"
-        self._update_prefs(lambda p: prefs.with_favorite_toggled(p, key))
+        if not self._update_prefs(lambda p: prefs.with_favorite_toggled(p, key)):
+            return None
         return key in self.prefs.favorites
 
     def remember(self, account_id: str, role: str) -> None:

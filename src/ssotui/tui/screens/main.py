@@ -620,6 +620,8 @@ class MainScreen(Screen[None]):
         if entry is None:
             return
         added = self.ssotui.toggle_favorite(entry.account_id, role)
+        if added is None:  # refused: prefs.toml is unreadable (the app said so)
+            return
         entry.favorite = entry.account_id in self.ssotui.favorites()
         self._order_dirty = True
         what = f"{entry.name} / {role}" if role else entry.name
