@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--approve", choices=["auto", "manual"], default="auto")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--token-ttl", type=int, default=8 * 3600, help="access token seconds")
+    p.add_argument("--org", metavar="FILE",
+                   help="serve the accounts, roles and credentials of a JSON org file")
     return parser
 
 
