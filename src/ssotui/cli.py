@@ -142,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or bool(os.environ.get("SSOTUI_DEBUG"))
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="ssotui: %(name)s: %(message)s")
+        from ssotui.core import redact
+
+        redact.install()  # botocore's DEBUG log prints every token and key it handles
     if _needs_terminal(args):
         print(
             "ssotui: the picker needs a terminal (stdin and stderr must be a TTY); "
