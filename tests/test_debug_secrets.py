@@ -117,3 +117,11 @@ def test_text_shapes_are_masked(line: str):
 def test_error_codes_stay_readable():
     text = Redactor().text("{'Error': {'Code': 'UnauthorizedException', 'Message': 'x'}}")
     assert "UnauthorizedException" in text
+
+
+def test_secret_fields_of_any_shape_are_masked_structurally():
+    # not a quoted string after the name: only the field-by-field pass can see it
+    rec = _record("%s params: %s", "op", {"body": {
+        "accessToken": ["tok-1234567890", "tok-abcdefghij"], "sessionToken": {"v": "tok-zyxwvutsrq"}}})
+    RedactingFilter(Redactor()).filter(rec)
+    assert "tok-" not in rec.getMessage()
