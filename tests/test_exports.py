@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from ssotui.core import exports
-from ssotui.core.errors import UsageError
+from ssotui.core.errors import RuntimeFailure, UsageError
 from ssotui.core.models import RoleCredentials
 
 CREDS = RoleCredentials(
@@ -85,8 +85,12 @@ def test_process_is_cli_json() -> None:
 def test_dotenv_plain_and_quoted() -> None:
     assert exports.render(CREDS, "dotenv").splitlines()[1] == "AWS_SECRET_ACCESS_KEY=wJalr/XUtnFEMI+K7MDENG="
     assert exports.dotenv_quote("a b") == "'a b'"
-    assert exports.dotenv_quote("it's $HOME") == '"it\'s $HOME"'
-    assert exports.dotenv_quote('say "hi" \\') == "'say \"hi\" \\'"
+    # single quotes: no dotenv reader expands $HOME or unescapes inside them
+    assert exports.dotenv_quote('$HOME say "hi"') == "'$HOME say \"hi\"'"
+    # readers disagree on every escape: refused rather than guessed
+    for value in ("it's $HOME", 'say "hi" \\', "two\nlines", "\ud800"):
+        with pytest.raises(RuntimeFailure, match="cannot be written safely as dotenv"):
+            exports.dotenv_quote(value)
 
 
 def test_expiration_converted_to_utc() -> None:

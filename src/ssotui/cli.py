@@ -13,9 +13,10 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ssotui import __version__
-from ssotui.core.errors import SsotuiError
+from ssotui.core.errors import RuntimeFailure, SsotuiError
 
 #: `--write-credentials` given without a SECTION (NUL can't come from a real argument)
 DEFAULT_SECTION = "\0default"
@@ -120,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--approve", choices=["auto", "manual"], default="auto")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--token-ttl", type=int, default=8 * 3600, help="access token seconds")
+    p.add_argument("--org", metavar="FILE",
+                   help="serve the accounts, roles and credentials of a JSON org file")
     return parser
 
 
@@ -136,7 +139,82 @@ def _needs_terminal(args: argparse.Namespace) -> bool:
     )
 
 
+class OutputError(RuntimeFailure):
+    """Standard output could not be written (full disk, closed descriptor)."""
+
+
+class _Stream:
+    """sys.stdout / sys.stderr with write errors turned into one clear line.
+
+    stdout: an OSError (ENOSPC from /dev/full, EBADF when closed) becomes
+    OutputError, handled once in main(); BrokenPipeError stays itself (the reader
+    left: exit quietly). stderr: write errors are dropped, since there is nowhere
+    left to report them, and a diagnostic must not turn success into a crash."""
+
+    def __init__(self, stream: Any, *, is_stdout: bool, closed: bool = False) -> None:
+        self._stream = stream
+        self._is_stdout = is_stdout
+        self._closed = closed
+
+    def _failed(self, exc: OSError | None) -> None:
+        if isinstance(exc, BrokenPipeError) or not self._is_stdout:
+            if self._is_stdout:
+                raise exc  # type: ignore[misc]
+            return
+        reason = "it is closed" if exc is None else (exc.strerror or str(exc))
+        raise OutputError(f"cannot write to standard output: {reason}")
+
+    def write(self, text: str) -> int:
+        if self._closed:
+            self._failed(None)
+        try:
+            return int(self._stream.write(text))
+        except OSError as exc:
+            self._failed(exc)
+            return 0
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            self._failed(exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _guard_std_streams() -> None:
+    """Give closed descriptors 0-2 /dev/null, so no file or socket we open later gets
+    number 1 (and receives the credentials meant for stdout); then wrap stdout and
+    stderr (see _Stream)."""
+    closed: set[int] = set()
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.add(fd)
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if isinstance(sys.stdout, _Stream):
+        return  # main() called again in the same process (tests)
+    out = sys.stdout if 1 not in closed and sys.stdout is not None else open(os.devnull, "w")
+    err = sys.stderr if 2 not in closed and sys.stderr is not None else open(os.devnull, "w")
+    sys.stdout = _Stream(out, is_stdout=True, closed=1 in closed)  # type: ignore[assignment]
+    sys.stderr = _Stream(err, is_stdout=False)  # type: ignore[assignment]
+
+
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null so the interpreter's final flush of what is still
+    buffered cannot fail again (and print "Exception ignored")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _guard_std_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     # `ssotui --sso-session X list` and `ssotui list --sso-session X` both work.
@@ -146,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or bool(os.environ.get("SSOTUI_DEBUG"))
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="ssotui: %(name)s: %(message)s")
+        from ssotui.core import redact
+
+        redact.install()  # botocore's DEBUG log prints every token and key it handles
     if _needs_terminal(args):
         print(
             "ssotui: the picker needs a terminal (stdin and stderr must be a TTY); "
@@ -157,6 +238,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = int(_resolve(HANDLERS[args.command])(args) or 0)
         sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
         return code
+    except OutputError as exc:
+        _silence_stdout()
+        if debug:
+            raise
+        print(f"ssotui: {exc}", file=sys.stderr)
+        return exc.exit_code
     except SsotuiError as exc:
         if debug:
             raise
@@ -167,8 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `ssotui list | head`: the reader left; exit quietly as SIGPIPE would
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 141
 
 

@@ -9,7 +9,7 @@ import threading
 from types import FrameType
 
 from ssotui.core.errors import UsageError
-from ssotui.emulator import DEFAULT_START_URL, Emulator
+from ssotui.emulator import DEFAULT_START_URL, Emulator, OrgFileError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,11 +19,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--fault-rate must be between 0 and 1")
     if args.tps is not None and args.tps <= 0:
         raise UsageError("--tps must be greater than 0")
-    emu = Emulator(
-        accounts=args.accounts, roles_per_account=args.roles_per_account, seed=args.seed,
-        latency_ms=args.latency_ms, tps=args.tps, fault_rate=args.fault_rate,
-        approve=args.approve, token_ttl=args.token_ttl, host=args.host, port=args.port,
-    )
+    try:
+        emu = Emulator(
+            accounts=args.accounts, roles_per_account=args.roles_per_account, seed=args.seed,
+            latency_ms=args.latency_ms, tps=args.tps, fault_rate=args.fault_rate,
+            approve=args.approve, token_ttl=args.token_ttl, host=args.host, port=args.port,
+            org_file=getattr(args, "org", None),
+        )
+    except OrgFileError as exc:
+        raise UsageError(str(exc)) from None
     try:
         url = emu.start()
     except OSError as exc:

@@ -16,6 +16,15 @@ Auto-clear: `schedule_clear(text, seconds)` starts a small detached process that
 clears the clipboard after `seconds` if it still holds `text` (it is given only
 a SHA-256 of the text, never the text). The CLI's `--copy` and the TUI both use
 it, so the clear happens even after `ssotui creds --copy` has exited.
+
+The terminal's clipboard (an OSC 52 copy: the only one over SSH) cannot be read
+back, so it cannot be cleared "if unchanged": `osc52_clear_sequence()` writes a
+single space, then empty content, which xterm-compatible terminals take as
+"clear" (tmux ignores the empty write and keeps the space: the secret is gone). A UI writes it after the
+timeout itself, or passes `tty=` to `schedule_clear` so the detached process
+writes it to that terminal even after ssotui has exited. `plan_clear()` says
+what will be cleared, and gives the one line to show, so a notification never
+claims more than happens.
 """
 
 from __future__ import annotations
@@ -150,6 +159,71 @@ def osc52_sequence(text: str, *, tmux: bool = False) -> str:
     return seq
 
 
+def osc52_clear_sequence(*, tmux: bool = False) -> str:
+    """Clear the terminal clipboard as far as the terminal allows: a single space
+    first (tmux and some terminals ignore an empty write, so the secret is at least
+    replaced), then empty content (xterm and others then clear it)."""
+    return osc52_sequence(" ", tmux=tmux) + osc52_sequence("", tmux=tmux)
+
+
+@dataclass(frozen=True)
+class ClearPlan:
+    """What auto-clear will do after a copy, and the line that says so."""
+
+    seconds: float
+    #: A detached process empties the system clipboard if it still holds the text.
+    system: bool
+    #: The terminal clipboard (OSC 52) gets `sequence` after `seconds`.
+    terminal: bool
+    sequence: str
+    note: str
+
+
+def plan_clear(seconds: float, *, system: str | None, osc52: bool, clear_terminal: bool,
+               tmux: bool = False) -> ClearPlan:
+    """Auto-clear after a copy that went to the system clipboard through `system`
+    (a backend name, None when none worked) and/or to the terminal (`osc52`).
+    `clear_terminal`: the caller will write `sequence` to the terminal after
+    `seconds` (or has passed `tty=` to schedule_clear)."""
+    if seconds <= 0 or not (system or osc52):
+        return ClearPlan(0, False, False, "", "")
+    n = f"{seconds:g}s"
+    terminal = osc52 and clear_terminal
+    sequence = osc52_clear_sequence(tmux=tmux) if terminal else ""
+    if system and terminal:
+        note = (f"the system clipboard will be cleared in {n}, and the terminal clipboard "
+                "(OSC 52) where the terminal allows it")
+    elif system and osc52:
+        note = (f"the system clipboard will be cleared in {n}; the terminal clipboard "
+                "(OSC 52) will not be: clear it yourself")
+    elif system:
+        note = f"the clipboard will be cleared in {n}"
+    elif terminal:
+        note = (f"the terminal clipboard (OSC 52) will be cleared in {n} where the terminal "
+                "allows it (it cannot be checked first)")
+    else:
+        note = "auto-clear does not reach the terminal clipboard (OSC 52): clear it yourself"
+    return ClearPlan(seconds, bool(system), terminal, sequence, note)
+
+
+def write_to_terminal(tty: str, sequence: str) -> bool:
+    """Write `sequence` to the terminal device `tty` (e.g. /dev/pts/3); False when
+    it is gone or is not a terminal (never writes into a regular file)."""
+    try:
+        fd = os.open(tty, os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        if not os.isatty(fd):
+            return False
+        os.write(fd, sequence.encode("ascii"))
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -165,25 +239,34 @@ def clear_if_unchanged(expected_digest: str) -> bool:
         return False
 
 
-def schedule_clear(text: str, seconds: float) -> subprocess.Popen[bytes] | None:
+def schedule_clear(text: str, seconds: float, *, tty: str | None = None,
+                   tmux: bool = False) -> subprocess.Popen[bytes] | None:
     """Start a detached process that clears the clipboard after `seconds` if it
-    still holds `text`. Returns it (None when `seconds` <= 0)."""
+    still holds `text`, and, with `tty`, writes the OSC 52 clear to that terminal
+    then. Returns it (None when `seconds` <= 0)."""
     if seconds <= 0:
         return None
+    extra = ["--tty", tty] if tty else []
+    if tty and tmux:
+        extra.append("--tmux")
     return subprocess.Popen(
         [sys.executable, "-m", "ssotui.core.clipboard", "--clear-after", str(seconds),
-         digest(text)],
+         digest(text), *extra],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, close_fds=True,
     )
 
 
 def _main(argv: list[str]) -> int:
-    if len(argv) == 3 and argv[0] == "--clear-after":
+    if len(argv) >= 3 and argv[0] == "--clear-after":
+        tty = argv[argv.index("--tty") + 1] if "--tty" in argv[3:-1] else None
         time.sleep(float(argv[1]))
         clear_if_unchanged(argv[2])
+        if tty:
+            write_to_terminal(tty, osc52_clear_sequence(tmux="--tmux" in argv[3:]))
         return 0
-    print("usage: python -m ssotui.core.clipboard --clear-after SECONDS SHA256", file=sys.stderr)
+    print("usage: python -m ssotui.core.clipboard --clear-after SECONDS SHA256 [--tty PATH "
+          "[--tmux]]", file=sys.stderr)
     return 2
 
 

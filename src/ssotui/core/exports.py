@@ -4,6 +4,12 @@ The first six formats are byte-identical to `aws configure export-credentials
 --format FMT` (see PROTOCOL.md): values unquoted except where the AWS CLI
 quotes, the expiry as ISO 8601 with `+00:00` at second precision (botocore's SSO
 provider keeps whole seconds), every line ending in "\\n".
+
+That holds for every value AWS issues (`rolecreds.check` lets nothing else in).
+Any other value is quoted so the shell reads it back exactly (POSIX and fish
+single quotes, PowerShell single quotes), or refused where no quoting is safe
+(cmd, dotenv with quotes, backslashes or line breaks; NUL anywhere): an export
+never runs a command and never sets a variable it does not name.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import json
 import re
 from datetime import UTC
 
-from ssotui.core.errors import UsageError
+from ssotui.core.errors import RuntimeFailure, UsageError
 from ssotui.core.models import RoleCredentials
 
 FORMATS = ("env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process")
@@ -21,10 +27,16 @@ FORMATS = ("env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv"
 _LINE_FORMATS = {
     "env": "export {name}={value}",
     "env-no-export": "{name}={value}",
-    "fish": 'set -gx {name} "{value}"',
-    "powershell": '$Env:{name}="{value}"',
+    "fish": "set -gx {name} {value}",
+    "powershell": "$Env:{name}={value}",
     "windows-cmd": "set {name}={value}",
 }
+
+#: Characters every format takes as they are (all that AWS credentials and the
+#: ISO expiry hold): no quoting, expansion or word splitting in any shell.
+_PLAIN = re.compile(r"[A-Za-z0-9/+=:._-]*")
+#: PowerShell takes these as single quotes too.
+_PS_QUOTES = "'\u2018\u2019\u201a\u201b"
 
 #: Human names for notifications ("copied ... as bash exports").
 DESCRIPTIONS = {
@@ -38,6 +50,48 @@ DESCRIPTIONS = {
 }
 
 _DOTENV_SAFE = re.compile(r"[A-Za-z0-9_./+=:@,-]*")
+
+
+def _refuse(fmt: str) -> RuntimeFailure:
+    return RuntimeFailure(
+        f"these credentials hold characters that cannot be written safely as {fmt}; "
+        "nothing printed (use --format process)"
+    )
+
+
+def _encodable(value: str) -> bool:
+    try:  # a lone surrogate (JSON "\\ud800") cannot be printed at all
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_control(c: str) -> bool:
+    return ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0
+
+
+def quote(value: str, fmt: str) -> str:
+    """`value` as the shell of `fmt` must read it; RuntimeFailure when it cannot be
+    written safely. Plain values come out as the AWS CLI writes them."""
+    if "\0" in value or not _encodable(value):
+        raise _refuse(fmt)
+    plain = _PLAIN.fullmatch(value) is not None
+    if fmt in ("env", "env-no-export"):
+        return value if plain and value else "'" + value.replace("'", "'\\''") + "'"
+    if fmt == "fish":
+        if plain:
+            return f'"{value}"'
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if fmt == "powershell":
+        if plain:
+            return f'"{value}"'
+        if any(map(_is_control, value)) or any(q in value for q in _PS_QUOTES):
+            raise _refuse(fmt)
+        return f"'{value}'"
+    if fmt == "windows-cmd" and plain:
+        return value
+    raise _refuse(fmt)
 
 
 def expiration_iso(creds: RoleCredentials) -> str:
@@ -55,14 +109,14 @@ def variables(creds: RoleCredentials) -> list[tuple[str, str]]:
 
 
 def dotenv_quote(value: str) -> str:
-    """Leave plain values bare; otherwise single quotes (no interpolation), or
-    double quotes with escapes when the value holds a single quote."""
+    """Plain values bare; others in single quotes, which no dotenv reader expands
+    (`$VAR`) or unescapes. Dotenv readers disagree on every escape, so a value
+    holding a single quote, a backslash or a control character is refused."""
     if _DOTENV_SAFE.fullmatch(value):
         return value
-    if "'" not in value and "\n" not in value:
-        return f"'{value}'"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+    if "'" in value or "\\" in value or any(map(_is_control, value)) or not _encodable(value):
+        raise _refuse("dotenv")
+    return f"'{value}'"
 
 
 def render(creds: RoleCredentials, fmt: str) -> str:
@@ -82,4 +136,5 @@ def render(creds: RoleCredentials, fmt: str) -> str:
         template = _LINE_FORMATS[fmt]
     except KeyError:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
-    return "".join(template.format(name=n, value=v) + "\n" for n, v in variables(creds))
+    return "".join(template.format(name=n, value=quote(v, fmt)) + "\n"
+                   for n, v in variables(creds))

@@ -110,7 +110,11 @@ def locked(path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT) -> Itera
     threads of one process exclude each other too. The lock file is removed on
     release (see `_flock`)."""
     target = resolve(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the directory {target.parent}: {exc.strerror}; "
+                         "nothing written") from None
     lock_path = _lock_path(target)
     try:
         with _flock(lock_path, timeout) if fcntl is not None else _filelock(lock_path, timeout):
@@ -165,16 +169,59 @@ def _flock(lock_path: Path, timeout: float) -> Iterator[None]:
 
 
 def _open_lock_file(lock_path: Path) -> int:
+    flags = getattr(os, "O_CLOEXEC", 0)
     try:
-        return os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-    except PermissionError:
+        return os.open(lock_path, os.O_RDWR | os.O_CREAT | flags, 0o600)
+    except PermissionError as exc:
         # someone else's lock file (root ran ssotui): flock works on a read-only fd too
         try:
-            return os.open(lock_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        except OSError as exc:
-            raise UsageError(f"cannot open the lock file {lock_path}: {exc.strerror}") from None
+            return os.open(lock_path, os.O_RDONLY | flags)
+        except FileNotFoundError:
+            raise _lock_error(lock_path, exc) from None  # no lock file and none allowed
+        except OSError as again:
+            raise _lock_error(lock_path, again) from None
     except OSError as exc:
-        raise UsageError(f"cannot open the lock file {lock_path}: {exc.strerror}") from None
+        raise _lock_error(lock_path, exc) from None
+
+
+def _owner(path: Path) -> str:
+    try:
+        uid = path.lstat().st_uid
+    except OSError:
+        return "another user"
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def _lock_error(lock_path: Path, exc: OSError) -> UsageError:
+    """One line naming the lock file, what is wrong and the fix (never just the
+    errno text: "No such file" for a read-only directory helps nobody)."""
+    directory = lock_path.parent
+    if exc.errno == errno.EROFS:
+        return UsageError(f"cannot lock {lock_path.with_suffix('')}: {directory} is on a "
+                          "read-only file system; nothing written")
+    if lock_path.is_symlink():
+        return UsageError(f"the lock file {lock_path} is a symlink ({os.readlink(lock_path)}); "
+                          f"remove it (`rm {lock_path}`) and try again; nothing written")
+    if os.path.lexists(lock_path):
+        if lock_path.is_dir():
+            return UsageError(f"the lock file {lock_path} is a directory; remove it "
+                              f"(`rmdir {lock_path}`) and try again; nothing written")
+        remove = "rm" if os.access(directory, os.W_OK) else "sudo rm"
+        return UsageError(
+            f"cannot open the lock file {lock_path} (owned by {_owner(lock_path)}: "
+            f"{exc.strerror}); it was left by ssotui run as another user: if none is "
+            f"running, remove it (`{remove} {lock_path}`) and try again; nothing written"
+        )
+    return UsageError(
+        f"cannot create the lock file {lock_path}: the directory {directory} is not "
+        f"writable ({exc.strerror}); make it writable (`chmod u+w {directory}`) and try "
+        "again; nothing written"
+    )
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from ssotui.core import awsconfig, files
 from ssotui.core.errors import UsageError
 from ssotui.core.models import SsoSession
+from ssotui.core.text import shown
 
 DEFAULT_SCOPES = ("sso:account:access",)
 REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$")
@@ -87,7 +88,8 @@ def _from_aws_profile(sessions: list[SsoSession]) -> SsoSession | None:
     if not profile:
         return None
     values = awsconfig.load_profiles().get(profile)
-    if not values:
+    if values is None:
+        _check_profile_exists(profile)
         return None
     if values.get("sso_session"):
         found = _find(sessions, values["sso_session"])
@@ -102,6 +104,24 @@ def _from_aws_profile(sessions: list[SsoSession]) -> SsoSession | None:
             if s.is_legacy and s.legacy_profile == profile:
                 return s
     return None
+
+
+def _check_profile_exists(profile: str) -> None:
+    """AWS_PROFILE naming no profile at all is an error, as it is for botocore
+    (ProfileNotFound); one defined only in the credentials file (static keys) is
+    simply not an SSO profile."""
+    from ssotui.core import credfile
+
+    try:
+        in_credentials = profile in credfile.section_names()
+    except UsageError:
+        in_credentials = False  # an unreadable credentials file: say what we know
+    if not in_credentials:
+        raise UsageError(
+            f"AWS_PROFILE={shown(profile)} names no profile in {awsconfig.config_path()} "
+            f"or {credfile.credentials_path()}; fix or unset AWS_PROFILE, or choose a "
+            "session with --sso-session NAME"
+        )
 
 
 def _distinct(sessions: list[SsoSession]) -> list[SsoSession]:
@@ -136,7 +156,12 @@ def resolve_session(name: str | None = None) -> SsoSession:
     if not candidates:
         raise UsageError(f"no sso-session configured in {awsconfig.config_path()}; {LOGIN_HINT}")
     names = ", ".join(sorted(s.name for s in candidates))
-    raise UsageError(f"several sso-sessions ({names}); choose one with --sso-session NAME")
+    profile = os.environ.get("AWS_PROFILE")
+    why = f" (AWS_PROFILE={shown(profile)} is not an SSO profile)" if profile else ""
+    raise UsageError(
+        f"several sso-sessions ({names}) in {awsconfig.config_path()}{why}; "
+        "choose one with --sso-session NAME"
+    )
 
 
 def create_session(

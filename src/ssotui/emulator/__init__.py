@@ -14,19 +14,49 @@ Knobs (`latency_ms`, `tps`, `fault_rate`, `approve_mode`, `token_ttl`, `interval
 `registration_ttl`, `role_credentials_ttl`) are attributes that may be changed while
 it runs. Pass `org=[(Account, [role, ...]), ...]` to serve an exact org instead of
 a generated one.
+
+Hostile orgs: `Emulator(org_file=PATH)` (or `ssotui emulator --org PATH`) serves the
+accounts, emails, roles and credential values of a JSON file verbatim, so tests
+can throw markup, control characters and shell syntax at every consumer::
+
+    {"credentials": {...},                  # optional: default for every role
+     "accounts": [
+       {"accountId": "111111111111", "accountName": "[/]",
+        "emailAddress": "x\u001b]52;c;ZXZpbA==\u0007@e.example",
+        "roles": ["ReadOnly",               # a plain role: generated credentials
+                  {"roleName": "Evil",      # or a role with its own credentials
+                   "credentials": {"accessKeyId": "ASIA$(touch /tmp/pwn)",
+                                   "secretAccessKey": "...", "sessionToken": "...",
+                                   "expiration": 1893456000000}}]}]}
+
+Credential fields left out are generated (valid) per call; `expiration` (epoch ms)
+is served as given, whatever its JSON type. `parse_org(data)` takes the same shape
+from Python. `tests/data/hostile_org.json` is a ready-made hostile org (see its
+"_about" key). After a run, `emu.issued_secrets()` lists every secret the emulator
+handed out (client secrets, codes, tokens, role credentials) and
+`emu.issued_credentials` every roleCredentials answer, for grepping logs.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from types import TracebackType
 
 from ssotui.emulator import oidc, portal
-from ssotui.emulator.org import OrgEntry, generate_org
+from ssotui.emulator.org import (
+    CredentialOverrides,
+    OrgEntry,
+    OrgFileError,
+    generate_org,
+    load_org_file,
+    parse_org,
+)
 from ssotui.emulator.server import EmulatorHTTPServer, Route
 from ssotui.emulator.state import DEFAULT_START_URL, State
 
-__all__ = ["Emulator", "generate_org", "DEFAULT_START_URL"]
+__all__ = ["Emulator", "generate_org", "load_org_file", "parse_org", "OrgFileError",
+           "DEFAULT_START_URL"]
 
 ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/client/register"): ("RegisterClient", False, oidc.register_client),
@@ -60,15 +90,23 @@ class Emulator(State):
         port: int = 0,
         *,
         org: list[OrgEntry] | None = None,
+        org_file: str | os.PathLike[str] | None = None,
+        credentials: CredentialOverrides | None = None,
         interval: int = 1,
         device_expires_in: int = 600,
     ) -> None:
         if approve not in ("auto", "manual"):
             raise ValueError("approve must be 'auto' or 'manual'")
+        if org_file is not None:
+            if org is not None:
+                raise ValueError("give org or org_file, not both")
+            org, from_file = load_org_file(org_file)
+            credentials = {**from_file, **(credentials or {})}
         super().__init__(
             org if org is not None else generate_org(accounts, roles_per_account, seed),
             latency_ms=latency_ms, tps=tps, fault_rate=fault_rate, approve=approve,
             token_ttl=token_ttl, interval=interval, device_expires_in=device_expires_in,
+            credentials=credentials,
         )
         self.host = host
         self.port = port

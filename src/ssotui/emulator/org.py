@@ -6,7 +6,9 @@ benchmarks and screenshots can compare against it.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import random
 
 from ssotui.core.models import Account
@@ -107,3 +109,79 @@ def generate_org(accounts: int, roles_per_account: int, seed: int) -> list[OrgEn
         account = Account(account_id, name, f"aws+{name}@example-corp.com")
         org.append((account, _roles_for(rng, name, _role_count(rng, roles_per_account))))
     return org
+
+
+#: The credential fields GetRoleCredentials answers with; an org file may set any of them.
+CREDENTIAL_FIELDS = ("accessKeyId", "secretAccessKey", "sessionToken", "expiration")
+
+#: (account id, role name) -> credential fields served instead of freshly generated ones.
+CredentialOverrides = dict[tuple[str, str], dict[str, object]]
+
+
+class OrgFileError(ValueError):
+    """An org file that cannot be served; the message names the file and the problem."""
+
+
+def _credentials(raw: object, where: str) -> dict[str, object]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise OrgFileError(f"{where}: credentials must be an object")
+    unknown = sorted(set(raw) - set(CREDENTIAL_FIELDS))
+    if unknown:
+        raise OrgFileError(f"{where}: unknown credential field(s) {unknown}; "
+                           f"use {', '.join(CREDENTIAL_FIELDS)}")
+    return dict(raw)
+
+
+def parse_org(data: object, source: str = "org") -> tuple[list[OrgEntry], CredentialOverrides]:
+    """An org file's JSON (see the `ssotui.emulator` docstring) as (org, overrides).
+
+    Names, emails, role names and credential values are taken verbatim: serving
+    hostile data is the point."""
+    if not isinstance(data, dict) or not isinstance(data.get("accounts"), list):
+        raise OrgFileError(f"{source}: expected an object with an \"accounts\" list")
+    default = _credentials(data.get("credentials"), f"{source}: credentials")
+    org: list[OrgEntry] = []
+    overrides: CredentialOverrides = {}
+    seen: set[str] = set()
+    for i, entry in enumerate(data["accounts"]):
+        where = f"{source}: accounts[{i}]"
+        if not isinstance(entry, dict):
+            raise OrgFileError(f"{where}: must be an object")
+        account_id, name = entry.get("accountId"), entry.get("accountName")
+        email = entry.get("emailAddress", "")
+        if not isinstance(account_id, str) or not account_id or not isinstance(name, str):
+            raise OrgFileError(f"{where}: accountId (non-empty) and accountName must be strings")
+        if not isinstance(email, str):
+            raise OrgFileError(f"{where}: emailAddress must be a string")
+        if account_id in seen:
+            raise OrgFileError(f"{where}: duplicate accountId {account_id!r}")
+        seen.add(account_id)
+        roles: list[str] = []
+        for j, role in enumerate(entry.get("roles", [])):
+            creds: dict[str, object] = {}
+            if isinstance(role, dict):
+                creds = _credentials(role.get("credentials"), f"{where}.roles[{j}]")
+                role = role.get("roleName")
+            if not isinstance(role, str) or not role:
+                raise OrgFileError(f"{where}.roles[{j}]: a role is a name or "
+                                   "{\"roleName\": ..., \"credentials\": {...}}")
+            roles.append(role)
+            merged = {**default, **creds}
+            if merged:
+                overrides[(account_id, role)] = merged
+        org.append((Account(account_id, name, email), roles))
+    return org, overrides
+
+
+def load_org_file(path: str | os.PathLike[str]) -> tuple[list[OrgEntry], CredentialOverrides]:
+    """Read and check an org file (JSON, UTF-8); OrgFileError names what is wrong."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as exc:
+        raise OrgFileError(f"cannot read org file {path}: {exc.strerror}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise OrgFileError(f"org file {path} is not valid JSON: {exc}") from None
+    return parse_org(data, str(path))

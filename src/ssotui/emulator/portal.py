@@ -96,12 +96,16 @@ def get_role_credentials(state: State, req: Request, base: str) -> Response:
         # What the real portal answers for a role the user is not assigned.
         raise ApiError(403, "ForbiddenException", "No access")
     alphabet = string.ascii_letters + string.digits + "+/"
-    creds = {
+    creds: dict[str, object] = {
         "accessKeyId": "ASIA" + random_upper(16),
         "secretAccessKey": "".join(secrets.choice(alphabet) for _ in range(40)),
         "sessionToken": base64.b64encode(secrets.token_bytes(480)).decode(),
         "expiration": int((time.time() + state.role_credentials_ttl) * 1000),
     }
+    # An org file may serve any value here, hostile ones included, verbatim.
+    creds.update(state.credential_overrides.get((account_id, role_name), {}))
+    with state.lock:
+        state.issued_credentials.append(dict(creds))
     return Response.json({"roleCredentials": creds})
 
 

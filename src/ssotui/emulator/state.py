@@ -10,7 +10,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from ssotui.emulator.org import OrgEntry
+from ssotui.emulator.org import CredentialOverrides, OrgEntry
 
 DEFAULT_START_URL = "https://d-emulator.awsapps.com/start"
 PORTAL_OPS = ("ListAccounts", "ListAccountRoles", "GetRoleCredentials", "Logout")
@@ -82,9 +82,14 @@ class State:
         token_ttl: int = 8 * 3600,
         interval: int = 1,
         device_expires_in: int = 600,
+        credentials: CredentialOverrides | None = None,
     ) -> None:
         self.lock = threading.Lock()
         self._org = org
+        #: (account id, role) -> credential fields served verbatim (from an org file).
+        self.credential_overrides: CredentialOverrides = dict(credentials or {})
+        #: Every roleCredentials object GetRoleCredentials answered with, in order.
+        self.issued_credentials: list[dict[str, object]] = []
         self._roles = {acct.account_id: roles for acct, roles in org}
         # knobs
         self.latency_ms = latency_ms
@@ -126,6 +131,19 @@ class State:
 
     def roles_of(self, account_id: str) -> list[str] | None:
         return self._roles.get(account_id)
+
+    def issued_secrets(self) -> list[str]:
+        """Every secret this emulator handed out: client secrets, device and
+        authorization codes, access and refresh tokens, role credentials (the access
+        key id included). Tests grep logs and output for them."""
+        with self.lock:
+            found = [c.client_secret for c in self.clients.values()]
+            found += list(self.device_codes) + list(self.auth_codes)
+            found += list(self._by_access) + list(self._by_refresh)
+            for creds in self.issued_credentials:
+                found += [str(creds[k]) for k in ("accessKeyId", "secretAccessKey",
+                                                  "sessionToken") if creds.get(k)]
+        return found
 
     # ---- statistics --------------------------------------------------------
     def reset_stats(self) -> None:
