@@ -99,6 +99,7 @@ from ssotui.core.portal import (  # noqa: F401
     parse_roles,
 )
 from ssotui.core.ratelimit import Scheduler
+from ssotui.core.text import shown
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +306,7 @@ class DirectoryLoader(LoaderState):
             self._pending.discard(account_id)
             if account_id in self._accounts:
                 self._resolved.add(account_id)
-        log.warning("account %s: %s", account_id, reason)
+        log.warning("account %s: %s", shown(account_id), shown(reason))  # --debug shows logs
         self._emit(AccountFailed(account_id, reason))
         self._progress()
         self._maybe_finish()
