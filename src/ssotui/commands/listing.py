@@ -4,6 +4,10 @@ With a cache, the cached org is printed at once (before boto3 is even imported)
 and the listing is then refreshed: stdout is released first so a pipe reader is
 not kept waiting, the cache is rewritten and what changed is reported on stderr.
 `--refresh` skips the cached print and prints the fresh listing.
+
+Accounts whose roles could not be listed print as `"roles": null` (`? (roles not
+listed)` in the table); one line says how many and why, and the exit code is 1.
+Portal strings go through `shown()` in the table and messages; JSON keeps them exact.
 """
 
 from __future__ import annotations
