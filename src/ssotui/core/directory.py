@@ -43,7 +43,9 @@ importable from here):
     Finished(accounts, roles, failed, changes, cancelled, login_required, error, ...)
                                            the last event of a run; `changes` is a
                                            ChangeReport vs the cache (None without one);
-                                           `error`: ListAccounts itself kept failing
+                                           `error`: ListAccounts itself kept failing.
+                                           An account in `accounts` but not in `roles`
+                                           was not listed (it is in `failed`)
 
 `token_provider()` returns the current access token; it is asked once at start and
 again after a 401, so a refreshed token is picked up
@@ -53,6 +55,10 @@ the run with LoginRequired.
 Sending is paced by `ssotui.core.ratelimit` (shared AIMD rate, priority-aware);
 use the `Clients.listing` client, whose botocore retries are off so every 429
 reaches the pacer (see ratelimit's docstring for why not botocore's adaptive mode).
+
+Modules: this one (the public API, the fetch jobs, retries), `listing_state` (the
+token, counters, event delivery, the end of a run), `listing_events` (the events),
+`portal` (the plain paged calls). Import from here.
 """
 
 from __future__ import annotations

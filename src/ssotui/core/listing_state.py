@@ -72,7 +72,7 @@ class LoaderState:
         self._started = 0.0
         self._last_progress = 0.0
 
-
+    # ---- public API (the rest is in DirectoryLoader) -----------------------------
     def wait(self, timeout: float | None = None) -> Finished | None:
         self._done.wait(timeout)
         return self._final
@@ -90,7 +90,7 @@ class LoaderState:
                 throttled=self._throttled, failed=len(self._failed), rate=self.pacer.rate,
             )
 
-
+    # ---- the access token ---------------------------------------------------------
     def _current_token(self) -> str | None:
         if self._stopping:
             return None
