@@ -216,6 +216,19 @@ def test_unlisted_roles_are_marked_in_the_table(
     assert len(proc.stderr.splitlines()) == 1
 
 
+@with_emulator("roles-fail")
+def test_warm_start_keeps_unlisted_roles_null_and_still_exits_1(
+    signed_in: str, aws_env: Any, isolated_home: Any,
+) -> None:
+    cold = ssotui(isolated_home, aws_env.url, "list", "--json")
+    assert cold.returncode == 1
+    warm = ssotui(isolated_home, aws_env.url, "list", "--json")
+    assert warm.stdout == cold.stdout  # the cache kept "not listed" as null, not []
+    assert sum(r["roles"] is None for r in json.loads(warm.stdout)) == 4
+    assert warm.returncode == 1 and len(warm.stderr.splitlines()) == 1
+    assert "roles of 4 of 12 accounts could not be listed" in warm.stderr
+
+
 @with_emulator("hostile-roles-fail")
 def test_failure_reason_from_the_portal_is_shown_inert(
     signed_in: str, aws_env: Any, isolated_home: Any,

@@ -45,7 +45,7 @@ importable from here):
                                            ChangeReport vs the cache (None without one);
                                            `error`: ListAccounts itself kept failing.
                                            An account in `accounts` but not in `roles`
-                                           was not listed (it is in `failed`)
+                                           was not listed (`failed` says why)
 
 `token_provider()` returns the current access token; it is asked once at start and
 again after a 401, so a refreshed token is picked up
