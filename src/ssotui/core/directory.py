@@ -302,7 +302,8 @@ class DirectoryLoader(LoaderState):
         elif verdict == RETRY and attempt + 1 < MAX_FAILED_ATTEMPTS:
             retry(attempt + 1, min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
             return
-        give_up(describe(exc))
+        # The portal's own message is in there: inert for every consumer (text, not data).
+        give_up(shown(describe(exc)))
 
     def _account_failed(self, account_id: str, reason: str) -> None:
         with self._lock:
@@ -312,7 +313,7 @@ class DirectoryLoader(LoaderState):
             self._pending.discard(account_id)
             if account_id in self._accounts:
                 self._resolved.add(account_id)
-        log.warning("account %s: %s", shown(account_id), shown(reason))  # --debug shows logs
+        log.warning("account %s: %s", shown(account_id), reason)  # --debug shows logs
         self._emit(AccountFailed(account_id, reason))
         self._progress()
         self._maybe_finish()

@@ -22,6 +22,7 @@ from ssotui.core.listing_events import CacheWarning, Event, Finished, LoginRequi
 from ssotui.core.models import Account, SsoSession
 from ssotui.core.portal import login_hint
 from ssotui.core.ratelimit import Pacer, Scheduler
+from ssotui.core.text import shown
 
 log = logging.getLogger("ssotui.core.directory")
 
@@ -106,7 +107,7 @@ class LoaderState:
                     return None
                 except Exception as exc:  # noqa: BLE001 - e.g. refresh failed on the network
                     if self._stop():
-                        self._finish(error=f"no access token: {exc}")
+                        self._finish(error=f"no access token: {shown(exc)}")
                     return None
             return self._token
 
