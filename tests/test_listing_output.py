@@ -168,6 +168,21 @@ def test_change_report_shows_hostile_names_as_visible_escapes(
     assert f"- role {role} in {where} (222222222222)" in proc.stderr
 
 
+def test_renderers_survive_a_lone_surrogate() -> None:
+    """JSON allows "\\ud800"; printed raw it cannot even be encoded (a traceback)."""
+    from ssotui.commands.listing import render_json, render_table
+
+    accounts = [Account("666666666666", "lone\ud800surrogate", "s\udfff@example.com")]
+    text = render_json(accounts, {"666666666666": ("R\ud800",)})
+    text.encode("utf-8")
+    (row,) = json.loads(text)
+    assert row["accountName"] == "lone\ud800surrogate" and row["roles"] == ["R\ud800"]
+    assert row["emailAddress"] == "s\udfff@example.com"
+    table = render_table(accounts, {"666666666666": ("R\ud800",)})
+    assert "lone\\ud800surrogate" in table and "R\\ud800" in table
+    table.encode("utf-8")
+
+
 # ---- order -----------------------------------------------------------------------
 
 @with_emulator("mixed-case")
