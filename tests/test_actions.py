@@ -93,8 +93,36 @@ def test_creds_unknown_account_or_role(which: str, signed_in: str, emulator: obj
     assert not _creds_file().exists()
 
 
-def test_creds_write_credentials(signed_in: str, emulator: object,
+def test_creds_write_credentials(signed_in: str, emulator: object, isolated_home: Path,
+                                 monkeypatch: pytest.MonkeyPatch,
                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """botocore reads back exactly what GetRoleCredentials answered on the wire."""
+    from ssotui import emulator as emulator_module
+
+    route = ("GET", "/federation/credentials")
+    op, is_portal, handler = emulator_module.ROUTES[route]
+    issued: list[dict[str, object]] = []
+
+    def recording(state: object, req: object, base: str) -> object:
+        resp = handler(state, req, base)  # type: ignore[arg-type]
+        issued.append(json.loads(resp.body)["roleCredentials"])
+        return resp
+
+    # The running server looks routes up in this same dict, request by request.
+    monkeypatch.setitem(emulator_module.ROUTES, route, (op, is_portal, recording))
+
+    def read_back(profile: str) -> list[str]:
+        proc = run_python(
+            f"""
+            import boto3
+            c = boto3.Session(profile_name={profile!r}).get_credentials().get_frozen_credentials()
+            print(c.access_key, c.secret_key, c.token, sep="\\n")
+            """,
+            env=aws_env(isolated_home, emulator.url),  # type: ignore[attr-defined]
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.splitlines()
+
     acct_id, acct_name, role, _ = _pick(emulator)
     assert main(["creds", acct_id, role, "--write-credentials"]) == 0
     captured = capsys.readouterr()
@@ -103,8 +131,13 @@ def test_creds_write_credentials(signed_in: str, emulator: object,
     text = _creds_file().read_text()
     assert text.startswith(f"[{section}]\n# ssotui: expires ")
     assert _creds_file().stat().st_mode & 0o777 == 0o600
+    (wire,) = issued
+    expected = [wire["accessKeyId"], wire["secretAccessKey"], wire["sessionToken"]]
+    assert read_back(section) == expected
     assert main(["creds", acct_id, role, "--write-credentials", "named"]) == 0
-    assert "[named]" in _creds_file().read_text()
+    assert len(issued) == 1  # reused from memory, so the same credentials
+    assert read_back("named") == expected
+    assert read_back(section) == expected  # the first section is unchanged
 
 
 def test_creds_write_credentials_refuses_sso_profile_name(signed_in: str, emulator: object,

@@ -285,7 +285,7 @@ def test_crlf_file_gets_crlf_block() -> None:
 
 
 def test_value_with_line_break_refused() -> None:
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match="^invalid key or value for 'region': no line breaks"):
         awsconfig.upsert_profile("", "p", dict(VALUES, region="us-east-1\n[profile evil]"))
 
 

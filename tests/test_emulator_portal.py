@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -114,15 +113,23 @@ def test_ten_thousand_accounts(monkeypatch):
 def test_get_role_credentials(big, monkeypatch):
     sso = sso_client(big, monkeypatch)
     account, roles = next((a, r) for a, r in big.org if r)
-    before = time.time()
-    creds = sso.get_role_credentials(accessToken=big.mint_token(), accountId=account.account_id,
+    token = big.mint_token()
+
+    class Frozen:  # the portal's clock, fixed: the expiration is exact, not "about"
+        @staticmethod
+        def time() -> float:
+            return 1_700_000_000.25
+
+    monkeypatch.setattr("ssotui.emulator.portal.time", Frozen)
+    big.role_credentials_ttl = 2345
+    creds = sso.get_role_credentials(accessToken=token, accountId=account.account_id,
                                      roleName=roles[0])["roleCredentials"]
     assert creds["accessKeyId"].startswith("ASIA") and len(creds["accessKeyId"]) == 20
     assert len(creds["secretAccessKey"]) == 40
     assert len(creds["sessionToken"]) > 300
-    # Epoch milliseconds, about role_credentials_ttl ahead.
-    expires = datetime.fromtimestamp(creds["expiration"] / 1000, UTC)
-    assert before + 3000 < expires.timestamp() < time.time() + 3700
+    # Epoch milliseconds, role_credentials_ttl after the answer.
+    assert creds["expiration"] == (1_700_000_000 + 2345) * 1000 + 250
+    assert datetime.fromtimestamp(creds["expiration"] / 1000, UTC).year == 2023
 
 
 @pytest.mark.parametrize("call,code", [

@@ -12,7 +12,7 @@ from typing import Any
 
 from interop import aws_env as child_aws_env
 from interop import child_env
-from ssotui.commands.listing import render_json, render_table
+from ssotui.commands.listing import NOT_LISTED, render_json, render_table
 from ssotui.core.models import Account
 
 
@@ -101,13 +101,20 @@ def test_revoked_token_exits_1_with_the_login_hint(
     assert "ssotui login --sso-session corp" in proc.stderr
 
 
-def test_renderers_sort_by_name_and_keep_unknown_roles_empty() -> None:
-    accounts = [Account("2", "beta", "b@x"), Account("1", "Alpha", "a@x"), Account("3", "alpha2")]
-    rows = json.loads(render_json(accounts, {"2": ("Z", "A")}))
-    assert [r["accountId"] for r in rows] == ["1", "3", "2"]
-    assert rows[2]["roles"] == ["A", "Z"] and rows[0]["roles"] == []
-    table = render_table(accounts, {"2": ("Z", "A")}).splitlines()
+def test_renderers_sort_case_insensitively_and_tell_unlisted_from_none() -> None:
+    # Without casefold these would sort Alpha, Charlie, alpha2, beta.
+    accounts = [Account("2", "beta", "b@x"), Account("1", "Alpha", "a@x"),
+                Account("4", "Charlie"), Account("3", "alpha2")]
+    roles: dict[str, tuple[str, ...]] = {"2": ("Z", "A"), "4": ()}
+    rows = json.loads(render_json(accounts, roles))
+    assert [r["accountId"] for r in rows] == ["1", "3", "2", "4"]
+    assert rows[2]["roles"] == ["A", "Z"] and rows[3]["roles"] == []
+    assert rows[0]["roles"] is None  # not listed, which is not the same as no roles
+    table = render_table(accounts, roles).splitlines()
+    assert [line.split()[0] for line in table[1:]] == ["Alpha", "alpha2", "beta", "Charlie"]
     assert table[3].split() == ["beta", "2", "A,", "Z"]
+    assert table[4].split() == ["Charlie", "4"]
+    assert table[1].endswith("  " + NOT_LISTED)
 
 
 def test_no_textual_import_on_the_list_path() -> None:

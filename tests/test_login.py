@@ -317,9 +317,9 @@ def test_choose_flow(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_verifier_and_challenge() -> None:
     v = login.make_verifier()
     assert len(v) == 64 and set(v) <= set(login.VERIFIER_CHARS)
-    # cross-checked against the emulator's own S256 (written separately)
-    from ssotui.emulator.oidc import s256
-
+    # RFC 7636 Appendix B's worked example: an outside answer, not our own S256 again
+    rfc_verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    assert login.challenge_for(rfc_verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
     for verifier in (v, "a" * 64, "-._~" * 16):
         challenge = login.challenge_for(verifier)
-        assert challenge == s256(verifier) and len(challenge) == 43
+        assert len(challenge) == 43 and "=" not in challenge

@@ -200,16 +200,24 @@ def test_cli_login_failure_exits_1(aws_env: object, isolated_home: Path) -> None
 def test_cli_logout_removes_only_this_session(aws_env: object, isolated_home: Path) -> None:
     token = _device_login()
     other = write_token_file(isolated_home, "other", "other-token", timedelta(hours=1))
-    account, role = _add_profile(isolated_home, aws_env)
+    _add_profile(isolated_home, aws_env)
+    env = child_aws_env(isolated_home, aws_env.url)  # type: ignore[attr-defined]
+    # The installed botocore caches the profile's role credentials as the AWS CLI has it
+    # do (a JSONFileCache in ~/.aws/cli/cache), under whatever key its version computes.
+    cached = run_python("""
+        import os, boto3
+        from botocore.credentials import JSONFileCache
+        s = boto3.Session(profile_name="dev")
+        provider = s._session.get_component("credential_provider").get_provider("sso")
+        provider.cache = JSONFileCache(os.path.expanduser("~/.aws/cli/cache"))
+        print(s.get_credentials().get_frozen_credentials().access_key[:4])
+        """, env=env)
+    assert cached.returncode == 0 and cached.stdout.strip() == "ASIA", cached.stderr
     cli_cache = isolated_home / ".aws" / "cli" / "cache"
-    cli_cache.mkdir(parents=True)
-    key = hashlib.sha1(json.dumps({"roleName": role, "accountId": account, "sessionName": "corp"},
-                                  sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-    mine = cli_cache / f"{key}.json"
-    mine.write_text(json.dumps({"ProviderType": "sso", "Credentials": {}}))
+    (mine,) = cli_cache.iterdir()
+    assert json.loads(mine.read_text())["ProviderType"] == "sso"
     unrelated = cli_cache / "0123.json"
     unrelated.write_text(json.dumps({"ProviderType": "sso", "Credentials": {}}))
-    env = child_aws_env(isolated_home, aws_env.url)  # type: ignore[attr-defined]
     proc = _ssotui(["logout", "--sso-session", "corp"], env)
     assert proc.returncode == 0, proc.stderr
     assert "Signed out of sso-session corp" in proc.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def test_start_url_accepted(url: str) -> None:
     "http://127.0.0.1.evil.com/start", "javascript:alert(1)",
 ])
 def test_start_url_refused(url: str) -> None:
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match=rf"^start URL {re.escape(repr(url))} (must|is not)"):
         sessions.validate_start_url(url)
 
 
@@ -142,7 +143,7 @@ def test_region_validation(region: str, ok: bool) -> None:
     if ok:
         assert sessions.validate_region(region) == region.strip()
     else:
-        with pytest.raises(UsageError):
+        with pytest.raises(UsageError, match=rf"^region {re.escape(repr(region))} does not look"):
             sessions.validate_region(region)
 
 

@@ -4,6 +4,10 @@ With a cache, the cached org is printed at once (before boto3 is even imported)
 and the listing is then refreshed: stdout is released first so a pipe reader is
 not kept waiting, the cache is rewritten and what changed is reported on stderr.
 `--refresh` skips the cached print and prints the fresh listing.
+
+Accounts whose roles could not be listed print as `"roles": null` (`? (roles not
+listed)` in the table); one line says how many and why, and the exit code is 1.
+Portal strings go through `shown()` in the table and messages; JSON keeps them exact.
 """
 
 from __future__ import annotations
@@ -11,41 +15,78 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TextIO
 
 from ssotui.core import dircache
 from ssotui.core.errors import RuntimeFailure
 from ssotui.core.models import Account, SsoSession
+from ssotui.core.text import is_clean, shown
 
 MAX_CHANGE_LINES = 20
+NOT_LISTED = "? (roles not listed)"  # in the table; null in --json
 
 
-def render_json(accounts: Iterable[Account], roles: Mapping[str, Iterable[str]]) -> str:
+def render_json(
+    accounts: Iterable[Account], roles: Mapping[str, Iterable[str] | None],
+) -> str:
+    """Exact data, sorted by name; `"roles": null` for an account whose roles were not
+    listed (`[]` means it has none)."""
     rows = [
         {
             "accountId": a.account_id,
             "accountName": a.account_name,
             "emailAddress": a.email_address,
-            "roles": sorted(roles.get(a.account_id, ())),
+            "roles": _listed(roles, a.account_id),
         }
         for a in _sorted(accounts)
     ]
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return _inert_json(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
 
 
-def render_table(accounts: Iterable[Account], roles: Mapping[str, Iterable[str]]) -> str:
+def render_table(
+    accounts: Iterable[Account], roles: Mapping[str, Iterable[str] | None],
+) -> str:
+    """Names, ids and roles are portal data: shown() so none can drive the terminal."""
     ordered = _sorted(accounts)
-    name_w = max([len("ACCOUNT")] + [len(a.account_name) for a in ordered])
+    names = [shown(a.account_name) for a in ordered]
+    name_w = max([len("ACCOUNT")] + [len(n) for n in names])
     lines = [f"{'ACCOUNT':<{name_w}}  {'ID':<12}  ROLES"]
-    for a in ordered:
-        lines.append(
-            f"{a.account_name:<{name_w}}  {a.account_id:<12}  "
-            + ", ".join(sorted(roles.get(a.account_id, ())))
-        )
+    for a, name in zip(ordered, names, strict=True):
+        listed = _listed(roles, a.account_id)
+        cell = NOT_LISTED if listed is None else ", ".join(shown(r) for r in listed)
+        lines.append(f"{name:<{name_w}}  {shown(a.account_id):<12}  {cell}")
     return "\n".join(lines) + "\n"
+
+
+def _listed(roles: Mapping[str, Iterable[str] | None], account_id: str) -> list[str] | None:
+    found = roles.get(account_id)
+    return None if found is None else sorted(found)
+
+
+# What json.dumps leaves raw with ensure_ascii=False: DEL, C1 controls (0x9b is CSI),
+# bidi overrides, separators. Escaped as \uXXXX, the data parses back unchanged.
+_NON_ASCII = re.compile("[\x7f-\U0010ffff]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    c = match[0]
+    if is_clean(c):
+        return c
+    code = ord(c)
+    if code > 0xFFFF:  # a surrogate pair, as JSON spells characters beyond the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def _inert_json(text: str) -> str:
+    """JSON text whose every string is terminal-safe (json.dumps escapes C0 already)."""
+    return text if text.isascii() and "\x7f" not in text else _NON_ASCII.sub(_json_escape, text)
 
 
 def _sorted(accounts: Iterable[Account]) -> list[Account]:
@@ -96,14 +137,38 @@ def _say(text: str) -> None:
 
 def _report_changes(report: dircache.ChangeReport, names: Mapping[str, str]) -> None:
     _say(f"refreshed the cached list: {report.summary()}")
-    lines = [f"  + account {a.account_name} ({a.account_id})" for a in report.accounts_added]
-    lines += [f"  - account {a.account_name} ({a.account_id})" for a in report.accounts_removed]
-    lines += [f"  + role {r} in {names.get(i, i)} ({i})" for i, r in report.roles_added]
-    lines += [f"  - role {r} in {names.get(i, i)} ({i})" for i, r in report.roles_removed]
+
+    def account(a: Account) -> str:
+        return f"{shown(a.account_name)} ({shown(a.account_id)})"
+
+    def role(i: str, r: str) -> str:
+        return f"{shown(r)} in {shown(names.get(i, i))} ({shown(i)})"
+
+    lines = [f"  + account {account(a)}" for a in report.accounts_added]
+    lines += [f"  - account {account(a)}" for a in report.accounts_removed]
+    lines += [f"  + role {role(i, r)}" for i, r in report.roles_added]
+    lines += [f"  - role {role(i, r)}" for i, r in report.roles_removed]
     for line in lines[:MAX_CHANGE_LINES]:
         print(line, file=sys.stderr)
     if len(lines) > MAX_CHANGE_LINES:
         print(f"  ... and {len(lines) - MAX_CHANGE_LINES} more", file=sys.stderr)
+
+
+# A connection error names the request's URL, query included (the account id):
+# without the query, one dead endpoint gives one reason, not one per account.
+_URL_QUERY = re.compile(r"(https?://[^\s\"'?]*)\?[^\s\"']*")
+
+
+def _incomplete(failed: Mapping[str, str], total: int) -> RuntimeFailure:
+    """One line for every account whose roles could not be listed: how many, and why."""
+    reasons = Counter(_URL_QUERY.sub(r"\1", reason) for reason in failed.values())
+    (why, _), *others = reasons.most_common()
+    if others:
+        why += f"; and {len(others)} other reason{'s' if len(others) > 1 else ''}"
+    return RuntimeFailure(
+        f"roles of {len(failed)} of {total} accounts could not be listed ({shown(why)}); "
+        "run `ssotui list` again"
+    )
 
 
 def _print_org(accounts: Iterable[Account], roles: Mapping[str, Iterable[str]], as_json: bool) -> None:
@@ -117,7 +182,7 @@ def _cached(session: SsoSession, warned: set[str]) -> dircache.CachedDirectory |
         return dircache.load(session)
     except dircache.CacheCorrupt as exc:
         warned.add(str(exc))
-        _say(f"warning: {exc}")
+        _say(f"warning: {shown(exc)}")
         return None
 
 
@@ -150,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
         elif isinstance(event, directory.CacheWarning) and event.message not in warned:
             warned.add(event.message)
             progress.clear()
-            _say(f"warning: {event.message}")
+            _say(f"warning: {shown(event.message)}")
 
     loader = directory.DirectoryLoader(
         clients.listing, token_provider, on_event, session=session,
@@ -164,17 +229,11 @@ def run(args: argparse.Namespace) -> int:
     if final.login_required:
         raise tokens.needs_login(session)
     if final.error:
-        raise RuntimeFailure(f"sso-session {session.name}: {final.error}")
+        raise RuntimeFailure(f"sso-session {session.name}: {shown(final.error)}")
     if cached is None:
         _print_org(final.accounts, final.roles, as_json)
     elif final.changes is not None and not final.changes.empty:
         _report_changes(final.changes, {a.account_id: a.account_name for a in final.accounts})
     if final.failed:
-        for acct_id, reason in sorted(final.failed.items())[:MAX_CHANGE_LINES]:
-            _say(f"account {acct_id}: roles not listed: {reason}")
-        raise RuntimeFailure(
-            f"{len(final.failed)} of {len(final.accounts)} accounts could not be listed; "
-            "run `ssotui list` again"
-        )
+        raise _incomplete(final.failed, len(final.accounts))
     return 0
-

@@ -30,7 +30,8 @@ listed yet fetches it anyway (an unknown id ends in AccountFailed).
 `on_event(event)` is called from background threads (and, for CachedOrg /
 CacheWarning / an immediate RolesLoaded, from the caller of start()/prioritize()),
 one event at a time, never concurrently; keep it quick (post a Textual message).
-Events are frozen dataclasses defined below:
+Events are frozen dataclasses defined in `ssotui.core.listing_events` (and
+importable from here):
 
     CachedOrg(accounts, roles, saved_at)   warm start: the cached org, before any call
     CacheWarning(message)                  cache unreadable/corrupt/unwritable: ignored
@@ -42,7 +43,9 @@ Events are frozen dataclasses defined below:
     Finished(accounts, roles, failed, changes, cancelled, login_required, error, ...)
                                            the last event of a run; `changes` is a
                                            ChangeReport vs the cache (None without one);
-                                           `error`: ListAccounts itself kept failing
+                                           `error`: ListAccounts itself kept failing.
+                                           An account in `accounts` but not in `roles`
+                                           was not listed (`failed` says why)
 
 `token_provider()` returns the current access token; it is asked once at start and
 again after a 401, so a refreshed token is picked up
@@ -52,24 +55,36 @@ the run with LoginRequired.
 Sending is paced by `ssotui.core.ratelimit` (shared AIMD rate, priority-aware);
 use the `Clients.listing` client, whose botocore retries are off so every 429
 reaches the pacer (see ratelimit's docstring for why not botocore's adaptive mode).
+
+Modules: this one (the public API, the fetch jobs, retries), `listing_state` (the
+token, counters, event delivery, the end of a run), `listing_events` (the events),
+`portal` (the plain paged calls). Import from here.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 from typing import Any
 
 from ssotui.core import dircache
-from ssotui.core.dircache import CachedDirectory, ChangeReport
-from ssotui.core.errors import NeedsLogin
+
+# The events live in listing_events.py; re-exported so callers need one module.
+from ssotui.core.listing_events import (  # noqa: F401
+    AccountFailed,
+    AccountsPage,
+    CachedOrg,
+    CacheWarning,
+    Event,
+    Finished,
+    LoginRequired,
+    Progress,
+    RolesLoaded,
+)
+from ssotui.core.listing_state import PROGRESS_EVERY, LoaderState  # noqa: F401
 from ssotui.core.models import Account, SsoSession
 
 # The plain calls live in portal.py; re-exported so callers need one module.
@@ -89,7 +104,8 @@ from ssotui.core.portal import (  # noqa: F401
     parse_accounts,
     parse_roles,
 )
-from ssotui.core.ratelimit import Pacer, Scheduler
+from ssotui.core.ratelimit import Scheduler
+from ssotui.core.text import shown
 
 log = logging.getLogger(__name__)
 
@@ -100,120 +116,10 @@ PRIORITY_PAGES = 1  # ListAccounts pages: every account visible as early as poss
 PRIORITY_BACKGROUND = 2  # role prefetch, in the order accounts arrived
 MAX_THROTTLED_ATTEMPTS = 20  # 429s: the pacer slows down, so keep trying
 MAX_FAILED_ATTEMPTS = 6  # 5xx / connection errors
-PROGRESS_EVERY = 0.1  # seconds between Progress events
 
 
-@dataclass(frozen=True)
-class CachedOrg:
-    accounts: tuple[Account, ...]
-    roles: dict[str, tuple[str, ...]] = field(hash=False)
-    saved_at: datetime
-
-
-@dataclass(frozen=True)
-class CacheWarning:
-    message: str
-
-
-@dataclass(frozen=True)
-class AccountsPage:
-    accounts: tuple[Account, ...]
-    complete: bool  # True on the last page
-
-
-@dataclass(frozen=True)
-class RolesLoaded:
-    account_id: str
-    roles: tuple[str, ...]  # sorted
-    prioritized: bool = False
-
-
-@dataclass(frozen=True)
-class AccountFailed:
-    account_id: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Progress:
-    done: int  # accounts whose roles are known or failed
-    total: int  # accounts known so far
-    total_final: bool  # all ListAccounts pages are in
-    requests: int  # HTTP requests sent, retries included
-    rps: float  # requests/s over the last few seconds
-    throttled: int  # 429 answers so far
-    failed: int  # accounts failed
-    rate: float  # the pacer's current target rate
-
-
-@dataclass(frozen=True)
-class LoginRequired:
-    message: str
-
-
-@dataclass(frozen=True)
-class Finished:
-    accounts: tuple[Account, ...]
-    roles: dict[str, tuple[str, ...]] = field(hash=False)
-    failed: dict[str, str] = field(hash=False)  # account id -> reason
-    changes: ChangeReport | None = None
-    cancelled: bool = False
-    login_required: bool = False
-    error: str | None = None  # listing accounts itself failed
-    elapsed: float = 0.0
-    requests: int = 0
-    throttled: int = 0
-
-
-Event = (
-    CachedOrg | CacheWarning | AccountsPage | RolesLoaded | AccountFailed | Progress
-    | LoginRequired | Finished
-)
-
-
-class DirectoryLoader:
+class DirectoryLoader(LoaderState):
     """Streams one sso-session's accounts and roles; see the module docstring."""
-
-    def __init__(
-        self,
-        sso: Any,
-        token_provider: Callable[[], str],
-        on_event: Callable[[Event], None] | None = None,
-        *,
-        session: SsoSession | None = None,
-        rate: float = 20.0,
-        workers: int = 32,
-        pacer: Pacer | None = None,
-    ) -> None:
-        self._sso = sso
-        self._token_provider = token_provider
-        self._on_event = on_event
-        self._session = session
-        self.pacer = pacer or Pacer(rate)
-        self._workers = workers
-        self._lock = threading.Lock()
-        self._auth_lock = threading.Lock()
-        self._emit_lock = threading.RLock()
-        self._scheduler: Scheduler | None = None
-        self._token: str | None = None
-        self._cache: CachedDirectory | None = None
-        self._accounts: dict[str, Account] = {}
-        self._roles: dict[str, tuple[str, ...]] = {}
-        self._failed: dict[str, str] = {}
-        self._resolved: set[str] = set()  # listed accounts with roles or failed
-        self._pending: set[str] = set()  # roles job queued or running
-        self._wanted: set[str] = set()  # prioritized by the consumer
-        self._pages_done = False
-        self._finished = False
-        self._stopping = False
-        self._silenced = False
-        self._final: Finished | None = None
-        self._done = threading.Event()
-        self._requests = 0
-        self._throttled = 0
-        self._sent: deque[float] = deque()
-        self._started = 0.0
-        self._last_progress = 0.0
 
     # ---- public API -------------------------------------------------------------
     def start(self, refresh: bool = False) -> DirectoryLoader:
@@ -267,23 +173,6 @@ class DirectoryLoader:
             self._stopping = True
         if self._scheduler is not None:
             self._scheduler.close()
-
-    def wait(self, timeout: float | None = None) -> Finished | None:
-        self._done.wait(timeout)
-        return self._final
-
-    def progress(self) -> Progress:
-        now = time.monotonic()
-        with self._lock:
-            while self._sent and self._sent[0] < now - 3.0:
-                self._sent.popleft()
-            window = min(3.0, now - self._started)
-            return Progress(
-                done=len(self._resolved), total=len(self._accounts),
-                total_final=self._pages_done, requests=self._requests,
-                rps=len(self._sent) / window if window > 0.5 else 0.0,
-                throttled=self._throttled, failed=len(self._failed), rate=self.pacer.rate,
-            )
 
     # ---- jobs ---------------------------------------------------------------------
     def _submit_accounts(self, next_token: str | None, attempt: int, delay: float = 0.0) -> None:
@@ -413,7 +302,8 @@ class DirectoryLoader:
         elif verdict == RETRY and attempt + 1 < MAX_FAILED_ATTEMPTS:
             retry(attempt + 1, min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
             return
-        give_up(describe(exc))
+        # The portal's own message is in there: inert for every consumer (text, not data).
+        give_up(shown(describe(exc)))
 
     def _account_failed(self, account_id: str, reason: str) -> None:
         with self._lock:
@@ -423,7 +313,7 @@ class DirectoryLoader:
             self._pending.discard(account_id)
             if account_id in self._accounts:
                 self._resolved.add(account_id)
-        log.warning("account %s: %s", account_id, reason)
+        log.warning("account %s: %s", shown(account_id), reason)  # --debug shows logs
         self._emit(AccountFailed(account_id, reason))
         self._progress()
         self._maybe_finish()
@@ -432,144 +322,6 @@ class DirectoryLoader:
         if self._stop():
             self._finish(error=f"listing accounts failed: {reason}")
 
-    def _current_token(self) -> str | None:
-        if self._stopping:
-            return None
-        token = self._token
-        if token is not None:
-            return token
-        with self._auth_lock:
-            if self._token is None:
-                try:
-                    self._token = self._token_provider()
-                except NeedsLogin as exc:
-                    self._login_required(str(exc))
-                    return None
-                except Exception as exc:  # noqa: BLE001 - e.g. refresh failed on the network
-                    if self._stop():
-                        self._finish(error=f"no access token: {exc}")
-                    return None
-            return self._token
-
-    def _reauth(self, old: str) -> bool:
-        """After a 401: True when the provider has a different token to retry with."""
-        with self._auth_lock:
-            if self._stopping:
-                return False
-            if self._token is not None and self._token != old:
-                return True
-            try:
-                new = self._token_provider()
-            except Exception as exc:  # noqa: BLE001 - NeedsLogin or a failed refresh
-                message = str(exc) if isinstance(exc, NeedsLogin) else login_hint(self._session)
-                self._login_required(message)
-                return False
-            if new and new != old:
-                self._token = new
-                return True
-        self._login_required(login_hint(self._session))
-        return False
-
-    def _login_required(self, message: str) -> None:
-        with self._lock:
-            if self._stopping:
-                return
-            self._stopping = True
-            was_finished = self._finished
-        if self._scheduler is not None:
-            self._scheduler.clear()
-        self._emit(LoginRequired(message))
-        if was_finished:  # a prioritized fetch after the listing ended
-            self._silenced = True
-        else:
-            self._finish(login_required=True)
-
-    def _stop(self) -> bool:
-        """Stop all work; True for the one caller that should report why."""
-        with self._lock:
-            if self._stopping or self._finished:
-                return False
-            self._stopping = True
-        if self._scheduler is not None:
-            self._scheduler.clear()
-        return True
-
-    # ---- bookkeeping --------------------------------------------------------------
-    def _note_request(self) -> float:
-        now = time.monotonic()
-        with self._lock:
-            self._requests += 1
-            self._sent.append(now)
-        return now
-
-    def _progress(self, force: bool = False) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if not force and now - self._last_progress < PROGRESS_EVERY:
-                return
-            self._last_progress = now
-        self._emit(self.progress())
-
-    def _maybe_finish(self) -> None:
-        with self._lock:
-            if (
-                self._finished or self._stopping or not self._pages_done
-                or len(self._resolved) < len(self._accounts)
-            ):
-                return
-            self._finished = True
-        self._finish()
-
-    def _finish(
-        self, *, cancelled: bool = False, login_required: bool = False, error: str | None = None,
-    ) -> None:
-        with self._lock:
-            self._finished = True
-            accounts = tuple(self._accounts.values())
-            roles = dict(self._roles)
-            failed = dict(self._failed)
-        complete = not (cancelled or login_required or error)
-        changes = None
-        if complete:
-            if self._cache is not None:
-                changes = dircache.compare(self._cache, accounts, roles)
-            if self._session is not None:
-                self._save_cache(accounts, roles)
-        final = Finished(
-            accounts, roles, failed, changes, cancelled, login_required, error,
-            elapsed=time.monotonic() - self._started,
-            requests=self._requests, throttled=self._throttled,
-        )
-        self._progress(force=True)
-        self._final = final
-        self._emit(final)
-        if not complete:
-            self._silenced = True
-        self._done.set()
-
-    def _save_cache(self, accounts: tuple[Account, ...], roles: dict[str, tuple[str, ...]]) -> None:
-        assert self._session is not None
-        keep = dict(roles)
-        if self._cache is not None:  # a failed account keeps its cached roles
-            for acct in accounts:
-                if acct.account_id not in keep and acct.account_id in self._cache.roles:
-                    keep[acct.account_id] = self._cache.roles[acct.account_id]
-        try:
-            dircache.save(self._session, accounts, keep)
-        except Exception as exc:  # noqa: BLE001 - a cache is never worth failing the listing
-            log.warning("could not save the listing cache: %s", exc)
-            self._emit(CacheWarning(f"could not save the listing cache: {exc}"))
-
-    def _emit(self, event: Event) -> None:
-        if self._on_event is None:
-            return
-        with self._emit_lock:
-            if self._silenced:
-                return
-            try:
-                self._on_event(event)
-            except Exception:  # a consumer's bug must not stop the listing
-                log.exception("listing event handler failed")
 
 
 def load_all(
