@@ -152,10 +152,11 @@ def steady(text: str) -> str:
 
 @asynccontextmanager
 async def started(app: Any = None, *, size: tuple[int, int] = (120, 36),
-                  **kw: Any) -> AsyncIterator[Any]:
-    """The app (`make_app(**kw)` unless given) running headless at `size`; yields its pilot."""
+                  toasts: bool = False, **kw: Any) -> AsyncIterator[Any]:
+    """The app (`make_app(**kw)` unless given) running headless at `size`; yields its
+    pilot. `toasts`: draw notifications on screen (Pilot hides them by default)."""
     app = app if app is not None else make_app(**kw)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=toasts) as pilot:
         yield pilot
 
 
