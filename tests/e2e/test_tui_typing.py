@@ -90,3 +90,34 @@ def test_typed_names_starting_with_old_action_letters_copy_that_account(
             assert "EXITED=0" in term.wait(lambda t: "EXITED=" in t, "exit")
         finally:
             term.kill()
+
+
+def widest_line(pane: str) -> int:
+    return max(len(line.rstrip()) for line in pane.splitlines())
+
+
+def test_print_env_uses_the_whole_window_and_follows_resizes(tmp_path: Path) -> None:
+    env = terminal_env(tmp_path)
+    term = Tmux(env, "bash --norc --noprofile", size=(120, 36))
+    cmd = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "ssotui", "--demo",
+                                            "--print-env"])
+    try:
+        term.keys(f'eval "$({cmd})"; echo "KEY=$AWS_ACCESS_KEY_ID"', literal=True)
+        term.keys("Enter")
+        pane = term.wait(lambda t: "accounts ·" in t and "listing…" not in t
+                         and "^p palette" in t, "the picker")
+        # the key bar ends at the window's right edge, not at column 80
+        bar = next(ln for ln in pane.splitlines() if "^p palette" in ln)
+        assert len(bar.rstrip()) == 119, bar  # "…▏^p palette " ends at column 120
+        assert len(pane.splitlines()) >= 35
+        term.run("resize-window", "-t", "t", "-x", "100", "-y", "30")
+        pane = term.wait(lambda t: any(len(ln.rstrip()) == 99 and "^p palette" in ln
+                                       for ln in t.splitlines()), "a redraw at 100 columns")
+        assert widest_line(pane) <= 100
+        term.keys("prod-pay adm\r", literal=True)
+        pane = term.wait(lambda t: any(ln.startswith("KEY=") for ln in t.splitlines()),
+                         "the shell's echo")
+    finally:
+        term.kill()
+    line = next(ln for ln in pane.splitlines() if ln.startswith("KEY="))
+    assert line.startswith("KEY=ASIA") and len(line) > len("KEY=ASIA") + 8

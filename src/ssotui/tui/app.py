@@ -11,6 +11,7 @@ messages (tui.messages) that the handlers here act on.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -66,7 +67,12 @@ class SsotuiApp(App[str | None]):
                  fmt: str | None = None, clock: Clock | None = None,
                  open_browser: Callable[[str], Any] | None = None,
                  flow: str | None = None, prefetch: be.Prefetch | None = None) -> None:
-        super().__init__()
+        driver = None
+        if sys.platform != "win32":  # the size of the terminal, not of a captured stdout
+            from ssotui.tui.driver import TerminalDriver
+
+            driver = TerminalDriver
+        super().__init__(driver_class=driver)
         self.prefetch = prefetch
         self.session_name = session_name
         self.print_env = print_env
