@@ -114,7 +114,9 @@ async def test_enter_acts_from_list_mode_and_from_the_roles_pane(tui_signed_in: 
         assert any("staging-api / Developer" in n for n in notifications(app))
         app._clipboard = ""  # forget the first copy (the app's own record of it)
         roles = screen.query_one("#roles")
+        await pilot.press("escape")  # back to the filter
         await pilot.click(roles, offset=(3, 1))  # the second role, ReadOnly
+        assert screen.focused is filter_of(screen)  # a click picks; typing still filters
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.clipboard, "second clipboard")
         assert any("staging-api / ReadOnly" in n for n in notifications(app))
@@ -259,3 +261,18 @@ async def test_keys_remapped_in_prefs(tui_signed_in: Any, start: Any) -> None:
         await wait_for(pilot, lambda: screen_name(app) == "HelpScreen", "help")
         help_text = screen_text(app)
         assert "ctrl+y" in help_text and "f5" in help_text
+
+
+@pytest.mark.parametrize("prefetched", [True, False], ids=["prefetched", "worker"])
+async def test_a_query_given_at_start_fills_the_filter(tui_signed_in: Any, start: Any,
+                                                       prefetched: bool) -> None:
+    async with start(query="log arch", prefetch=prefetched) as pilot:
+        app = pilot.app
+        screen = await wait_main_loaded(pilot)
+        assert filter_of(screen).value == "log arch"
+        assert [e.name for e in rows(screen, "accounts")] == ["log-archive"]
+        await pilot.press(*" x", "backspace", "backspace")  # the cursor is at its end
+        assert filter_of(screen).value == "log arch"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.clipboard, "clipboard")
+        assert any("log-archive / SecurityAudit" in n for n in notifications(app))

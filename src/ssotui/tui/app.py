@@ -66,7 +66,8 @@ class SsotuiApp(App[str | None]):
     def __init__(self, *, session_name: str | None = None, print_env: bool = False,
                  fmt: str | None = None, clock: Clock | None = None,
                  open_browser: Callable[[str], Any] | None = None,
-                 flow: str | None = None, prefetch: be.Prefetch | None = None) -> None:
+                 flow: str | None = None, prefetch: be.Prefetch | None = None,
+                 query: str = "") -> None:
         driver = None
         if sys.platform != "win32":  # the size of the terminal, not of a captured stdout
             from ssotui.tui.driver import TerminalDriver
@@ -80,6 +81,7 @@ class SsotuiApp(App[str | None]):
         self.clock: Clock = clock or _now
         self.open_browser = open_browser
         self.flow = flow  # force "pkce" / "device" (tests); None: core decides
+        self.start_query = query  # the filter's text at start (`ssotui QUERY…`)
         self.backend: be.Backend | None = None
         prefs, self.prefs_warnings = _load_prefs()
         keys, warnings = _load_keys(prefs)
@@ -111,8 +113,10 @@ class SsotuiApp(App[str | None]):
         self.call_from_thread(setattr, self.store, "prefs", saved)
 
     def main_screen(self, backend: be.Backend, cached: Any = None) -> MainScreen:
+        query, self.start_query = self.start_query, ""  # only the first main screen starts with it
         return MainScreen(backend, self.store, print_env=self.print_env, fmt=self.fmt,
-                          clock=self.clock, cached=cached, ready=lambda: self.ready)
+                          clock=self.clock, cached=cached, ready=lambda: self.ready,
+                          query=query)
 
     # -- start --------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:

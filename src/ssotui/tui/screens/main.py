@@ -45,9 +45,10 @@ class MainScreen(MainActions):
 
     def __init__(self, backend: be.Backend, store: PrefStore, *, print_env: bool = False,
                  fmt: str | None = None, clock: Callable[[], datetime],
-                 cached: Any = None, ready: Callable[[], bool] = lambda: False) -> None:
+                 cached: Any = None, ready: Callable[[], bool] = lambda: False,
+                 query: str = "") -> None:
         """`cached`: the listing cache (core.dircache) when already read, shown at once;
-        `ready`: whether Textual has drawn its first frame."""
+        `ready`: whether Textual has drawn its first frame; `query`: the filter's text."""
         super().__init__()
         self.backend = backend
         self.store = store
@@ -56,6 +57,7 @@ class MainScreen(MainActions):
         self.clock = clock
         self._ready = ready
         self.model = OrgModel()
+        self.model.query = Query.parse(query)
         self.model.set_favorites(store.favorites())
         self.listing = ListingController(backend)
         self._preloaded = cached
@@ -77,7 +79,8 @@ class MainScreen(MainActions):
         s = self.backend.session
         yield Static(Text(shown(f" ssotui  {s.name} · {s.start_url} · {s.region}")),
                      id="title")
-        yield FilterInput(placeholder="type to filter: account name, id or role — e.g. "
+        yield FilterInput(self.model.query.text,
+                          placeholder="type to filter: account name, id or role — e.g. "
                           "“pay adm” · ⏎ copies the highlighted role",
                           id="filter", select_on_focus=False)
         yield Static("", id="counts")
@@ -103,6 +106,8 @@ class MainScreen(MainActions):
         self.query_one("#accounts").border_title = "Accounts"
         self.query_one("#roles").border_title = "Roles"
         self.query_one("#details").border_title = "Details"
+        for rows in self.query(RowList):
+            rows.click_focuses = False  # a click picks a row; typing still filters
         self.query_one("#filter", Input).focus()
         if self.app.is_headless:  # steady screenshots and snapshots
             self.query_one("#filter", Input).cursor_blink = False

@@ -20,6 +20,7 @@ from ssotui.tui.filtering import Entry
 from ssotui.tui.messages import ActionFailed, CredsReady, SavePrefs, SignInNeeded, SwitchSession
 from ssotui.tui.prefstore import PrefStore, recent, toggled_favorite
 from ssotui.tui.screens.listing_view import ListingView
+from ssotui.tui.widgets.filterinput import FilterInput
 from ssotui.tui.widgets.rowlist import RowList
 from ssotui.tui.widgets.statusbar import StatusBar
 
@@ -144,6 +145,7 @@ class MainActions(ListingView):
         if msg.purpose == "print":
             self.app.exit(msg.text)
             return
+        self.query_one(FilterInput).never_paste(msg.text)
         self.app.copy_to_clipboard(msg.text)
         mins = int((msg.creds.expiration - datetime.now(UTC)).total_seconds() // 60)
         label = be.FORMAT_LABELS.get(msg.fmt, msg.fmt)

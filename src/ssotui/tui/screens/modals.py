@@ -60,7 +60,7 @@ def help_rows(keys: Mapping[str, str]) -> list[tuple[str, str, str]]:
         ("alt+1 … 9", "1 … 9", "jump to favorite / recent (the number left of the account)"),
         ("↑ ↓", "j k", "move the highlighted account (PgUp/PgDn/Home/End jump)"),
         ("← → Tab", "", "choose among the highlighted account's roles"),
-        ("any text", "", "filters: name, id, email or role; every letter and digit types"),
+        ("any text", "", "types into the filter: no letter, digit or space is a key there"),
         ("ctrl+p", "", "command palette (every action, logout, theme)"),
     ]
 

@@ -8,7 +8,7 @@ printable key goes back to the filter (that key typed into it).
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from textual.binding import Binding, BindingType
 from textual.events import Key, Paste
@@ -22,6 +22,17 @@ from ssotui.tui.widgets.rowlist import RowList
 class FilterInput(Input):
     """Esc (the screen's list_mode binding) leaves it; Enter is the screen's copy."""
 
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._secrets: set[str] = set()  # exports copied from this screen
+
+    def never_paste(self, text: str) -> None:
+        """`text` (exports just copied) must never be typed in by a paste."""
+        self._secrets.add(text.strip())
+
+    def _is_secret(self, text: str) -> bool:
+        return text.strip() in self._secrets
+
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
                 recompose: bool = False) -> Self:
         # Input asks for a layout of the whole screen on every keystroke (its virtual
@@ -33,7 +44,7 @@ class FilterInput(Input):
     def action_paste(self) -> None:
         # Textual's own clipboard holds the last exports (what ssotui copied): never
         # type those into the filter. Terminal pastes arrive as Paste events instead.
-        if self.app.clipboard:
+        if self._is_secret(self.app.clipboard):
             self.notify("the app's clipboard holds credentials: not pasted into the filter; "
                         "paste with your terminal's paste key", severity="warning",
                         markup=False)
@@ -46,8 +57,8 @@ class FilterInput(Input):
         # Input's own paste handler does not run after this one
         event.prevent_default()
         event.stop()
-        if self.app.clipboard and event.text.strip() == self.app.clipboard.strip():
-            return  # our own exports, pasted back (e.g. through OSC 52)
+        if self._is_secret(event.text):
+            return  # our own exports, pasted back (e.g. from the system clipboard)
         self.type_text(pasted_line(event.text))
 
     def type_text(self, text: str) -> None:
