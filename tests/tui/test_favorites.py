@@ -35,7 +35,7 @@ async def test_favorite_jump_after_filtering_and_across_runs(tui_signed_in: Any,
     assert prefs.load_prefs().favorites == ["666677778888/Billing"]
 
     again = make_app()  # a new run reads the favorite back from the prefs file
-    async with again.run_test(size=(120, 36)) as pilot:
+    async with start(app=again) as pilot:
         screen = await wait_main_loaded(pilot)
         assert rows(screen, "accounts")[0].name == "legacy-[eu]"  # favorites first
         assert "★" in screen_text(again)

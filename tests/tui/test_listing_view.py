@@ -102,7 +102,7 @@ async def test_throttling_shows_in_the_status_bar(tui_signed_in: Any, start: Any
 async def test_warm_start_shows_the_cached_org_before_the_portal_answers(
         tui_signed_in: Any, prefetched: bool, start: Any) -> None:
     first = make_app()
-    async with first.run_test(size=(120, 36)) as pilot:
+    async with start(app=first) as pilot:
         await wait_main_loaded(pilot)
     tui_signed_in.reset_stats()
     tui_signed_in.latency_ms = 3000  # the portal is slow on the second run
@@ -142,12 +142,12 @@ async def test_status_bar_counts_the_token_down(tui_signed_in: Any, start: Any) 
 
 
 async def test_revoked_token_during_listing_signs_in_and_resumes(tui_signed_in: Any,
-                                                                 isolated_home: Path) -> None:
+                                                                 isolated_home: Path, start: Any) -> None:
     # signed out at the portal (e.g. from another machine) but the token file looks valid:
     # the listing's first call gets a 401
     tui_signed_in.revoke(json.loads(token_file(isolated_home).read_text())["accessToken"])
     app = make_app(flow="pkce")  # the headless browser approves the new sign-in
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start(app=app) as pilot:
         await wait_for(pilot, lambda: screen_name(app) == "SignInScreen"
                        or tui_signed_in.calls["CreateToken"] > 0, "sign-in")
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen"

@@ -21,10 +21,10 @@ from tui.tuikit import (
 # -- 3. logout from the command palette -----------------------------------------------
 
 async def test_palette_logout_signs_out_everywhere(tui_signed_in: Any,
-                                                   isolated_home: Path) -> None:
+                                                   isolated_home: Path, start: Any) -> None:
     token = json.loads(token_file(isolated_home).read_text())["accessToken"]
     app = make_app(flow="pkce", open_browser=never_open)  # no automatic sign-in after
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start(app=app) as pilot:
         await wait_main_loaded(pilot)
         assert listing_caches(isolated_home), "the finished listing is cached"
         assert tui_signed_in.check_access(token)

@@ -127,7 +127,8 @@ async def test_malformed_config_is_an_error_screen_naming_the_line(tui_env: Any,
     async with start() as pilot:
         app = pilot.app
         await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", "error screen")
-        assert f"{config}:1" in screen_text(app).replace("\n", "")
+        await wait_for(pilot, lambda: f"{config}:1" in screen_text(app).replace("\n", ""),
+                       "the file and line on screen")
         config.write_text(f"[sso-session corp]\nsso_start_url = {START_URL}\n"
                           f"sso_region = {REGION}\n")
         write_token_file(isolated_home, SESSION, tui_env.mint_token(start_url=START_URL),
@@ -145,13 +146,13 @@ async def test_unknown_session_name_is_an_error(tui_env: Any, start: Any) -> Non
 
 @pytest.mark.parametrize("prefetched", [False, True], ids=["worker", "prefetched"])
 async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path,
-                                  prefetched: bool) -> None:
+                                  prefetched: bool, start: Any) -> None:
     """Prefetched, the main screen is the app's first screen; switching away must
     replace it (unmounted, listing stopped), not leave it running underneath."""
     add_session(isolated_home, "other", url="https://d-other.awsapps.com/start")
     app = make_app(session_name=SESSION, flow="device", open_browser=never_open,
                    prefetch=prefetched)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start(app=app) as pilot:
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
         first_main = app.screen
         assert (app.screen_stack[0] is first_main) == prefetched
@@ -182,7 +183,7 @@ async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path,
 
 
 async def test_picker_marks_an_expired_session(tui_signed_in: Any,
-                                               isolated_home: Path) -> None:
+                                               isolated_home: Path, start: Any) -> None:
     import re
     from datetime import timedelta
 
@@ -193,7 +194,7 @@ async def test_picker_marks_an_expired_session(tui_signed_in: Any,
         start_url="https://d-old.awsapps.com/start"), timedelta(hours=1),
         start_url="https://d-old.awsapps.com/start", region="eu-west-1")
     app = make_app()  # the app's clock is years after that token's expiry
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start(app=app) as pilot:
         await wait_for(pilot, lambda: screen_name(app) == "SessionsScreen", "picker")
         await wait_for(pilot, lambda: "expired" in screen_text(app), "the sessions' state")
         text = screen_text(app)

@@ -67,7 +67,7 @@ async def test_prefetched_start_goes_straight_to_the_cached_list(tui_signed_in: 
     assert pre.ready(10)
     app = make_app(session_name=SESSION, prefetch=pre)
     try:
-        async with app.run_test(size=(120, 36)) as pilot:
+        async with start(app=app) as pilot:
             await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
             screen = app.screen
             assert screen.backend.token is pre.token  # no second read, no worker

@@ -78,9 +78,7 @@ class SignInScreen(Screen[bool]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if self.kind is None:
-            self.kind = self.backend.flow_kind()
-        self.start()
+        self.start()  # the flow's kind, when not given, is chosen on the worker thread
 
     def on_unmount(self) -> None:
         self.cancel_event.set()  # the flow thread ends within a second
@@ -95,17 +93,28 @@ class SignInScreen(Screen[bool]):
         self.query_one("#signin-code", Static).update("")
         self.query_one("#signin-code", Static).display = False
         self.query_one("#signin-url", Static).update("")
+        self._show_how(self.kind)
+        self._state("starting…")
+        self.run_flow(self.kind, self.cancel_event, self.generation)
+
+    @tolerate_closing
+    def _show_how(self, kind: str | None) -> None:
+        if kind is None:
+            return
+        self.kind = kind
         how = ("Sign in through your browser (authorization code with PKCE)."
-               if self.kind == "pkce" else
+               if kind == "pkce" else
                "Confirm this code in a browser on any device (device authorization):")
         self.query_one("#signin-how", Static).update(how)
-        self._state("starting…")
-        self.run_flow(self.kind or "pkce", self.cancel_event, self.generation)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="signin")
-    def run_flow(self, kind: str, cancel: threading.Event, generation: int) -> None:
+    def run_flow(self, kind: str | None, cancel: threading.Event, generation: int) -> None:
         opener = self.open_browser if self.open_browser is not None else self._open_in_app
         from ssotui.core import login
+
+        if kind is None:  # looks at the environment and the disk (a container?)
+            kind = self.backend.flow_kind()
+            self.app.call_from_thread(self._show_how, kind)
 
         try:
             for event in self.backend.login_flow(kind, opener, cancel):
