@@ -249,6 +249,8 @@ async def test_keys_remapped_in_prefs(tui_signed_in: Any, start: Any) -> None:
         assert "quit = 'q'" in warnings and "types into the filter" in warnings
         assert "nope: no such action" in warnings
         assert " ^y copy " in screen_text(app).splitlines()[-1]
+        palette = {c.title: c.help for c in app.get_system_commands(screen)}
+        assert palette["Copy"].endswith("· ctrl+y") and palette["Fav"].endswith("· f5")
         await pilot.press(*"log arch", "enter")  # Enter is not copy any more
         await pilot.pause(0.2)
         assert app.clipboard == "" and tui_signed_in.calls["GetRoleCredentials"] == 0
@@ -274,5 +276,18 @@ async def test_a_query_given_at_start_fills_the_filter(tui_signed_in: Any, start
         await pilot.press(*" x", "backspace", "backspace")  # the cursor is at its end
         assert filter_of(screen).value == "log arch"
         await pilot.press("enter")
+        await wait_for(pilot, lambda: app.clipboard, "clipboard")
+        assert any("log-archive / SecurityAudit" in n for n in notifications(app))
+
+
+async def test_editing_keys_in_one_read_apply_in_order(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
+        app = pilot.app
+        screen = await wait_main_loaded(pilot)
+        await pilot.press(*"core")
+        # ctrl+u then a name, a typo and its backspace, as one read (a fast typist
+        # over SSH, tmux): each key where it came, not the editing keys last
+        await send_in_one_read(pilot, ["ctrl+u", *"log-archx", "backspace", *"ive", "enter"])
+        assert filter_of(screen).value == "log-archive"
         await wait_for(pilot, lambda: app.clipboard, "clipboard")
         assert any("log-archive / SecurityAudit" in n for n in notifications(app))

@@ -229,7 +229,9 @@ async def test_palette_has_the_actions_and_logout(tui_signed_in: Any,
     async with start() as pilot:
         app = pilot.app
         await wait_main_loaded(pilot)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        titles = list(commands)
+        assert commands["Profile"].endswith("· ctrl+n")  # each names its key
         for title in ("Copy", "Export", "Profile", "Creds", "Refresh", "Session",
                       "Fav", "Logout"):
             assert title in titles

@@ -18,12 +18,13 @@ from typing import Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.keys import format_key
 from textual.screen import Screen
 
 from ssotui.core.errors import NeedsLogin
 from ssotui.core.models import SsoSession
 from ssotui.tui import backend as be
-from ssotui.tui.actions import ACTIONS
+from ssotui.tui.actions import ACTIONS, key_of
 from ssotui.tui.messages import OpenSession, SavePrefs, SignInNeeded, StartOver, SwitchSession
 from ssotui.tui.prefstore import PrefStore
 from ssotui.tui.screens.error import ErrorScreen
@@ -267,7 +268,9 @@ class SsotuiApp(App[str | None]):
             for action in ACTIONS:
                 if action.id in ("quit", "list_mode"):
                     continue
-                yield SystemCommand(action.label.rstrip("…").capitalize(), action.help,
+                key = format_key(key_of(action, self.store.keys))
+                yield SystemCommand(action.label.rstrip("…").capitalize(),
+                                    f"{action.help} · {key}",
                                     getattr(screen, f"action_{action.id}"))
             yield SystemCommand("Logout", "sign out of this sso-session (portal Logout)",
                                 self.action_logout)
