@@ -26,6 +26,17 @@ class FilterInput(Input):
         super().__init__(*args, **kw)
         self._secrets: set[str] = set()  # exports copied from this screen
 
+    async def _on_key(self, event: Key) -> None:
+        # The filter's own editing keys (Backspace, ctrl+u, ctrl+w, …) are bindings,
+        # which Textual runs only once the key has bubbled up to the app; by then the
+        # letters typed after it in the same read are already in: `ctrl+u` `edge`
+        # would clear `edge`. Run them here, in the order they came.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            event.stop()
+            event.prevent_default()  # Input's own key handler does not run after this
+            await self.run_action(binding.action)
+            return
+
     def never_paste(self, text: str) -> None:
         """`text` (exports just copied) must never be typed in by a paste."""
         self._secrets.add(text.strip())
