@@ -9,6 +9,7 @@ from tui.tuikit import (
     notifications,
     rows,
     screen_text,
+    toggle_favorite,
     wait_for,
     wait_main_loaded,
 )
@@ -21,7 +22,8 @@ async def test_favorite_jump_after_filtering_and_across_runs(tui_signed_in: Any,
     async with start() as pilot:
         app = pilot.app
         screen = await wait_main_loaded(pilot)
-        await pilot.press(*"legacy", "escape", "f")  # list mode's f
+        await pilot.press(*"legacy", "escape")
+        await toggle_favorite(pilot, "f")  # list mode's f
         await wait_for(pilot, lambda: any("added to favorites" in n
                                           for n in notifications(app)), "favorite note")
         # filter for something else, move the highlight, then jump
@@ -42,7 +44,7 @@ async def test_favorite_jump_after_filtering_and_across_runs(tui_signed_in: Any,
         await pilot.press("end", "alt+1")
         await pilot.pause()
         assert (screen.current_entry.name, screen.current_role) == ("legacy-[eu]", "Billing")
-        await pilot.press("ctrl+f")  # unmark: gone from the prefs file
+        await toggle_favorite(pilot)  # unmark: gone from the prefs file
         await wait_for(pilot, lambda: prefs.load_prefs().favorites == [], "unmarked")
 
 
@@ -56,7 +58,9 @@ async def test_recent_copies_follow_favorites_on_the_digit_keys(tui_signed_in: A
         await wait_for(pilot, lambda: app.clipboard, "clipboard")
         await wait_for(pilot, lambda: prefs.load_prefs().recent == ["777788889999/Developer"],
                        "the recent copy saved")
-        await pilot.press("ctrl+u", *"log arch", "ctrl+f", "ctrl+u")
+        await pilot.press("ctrl+u", *"log arch")
+        await toggle_favorite(pilot)
+        await pilot.press("ctrl+u")
         await pilot.pause()
         await pilot.press("home", "alt+2")  # 1: the favorite, 2: the recent copy
         await pilot.pause()
@@ -74,7 +78,9 @@ async def test_jump_to_a_favorite_that_is_not_the_first_role(tui_signed_in: Any,
     async with start() as pilot:
         app = pilot.app
         screen = await wait_main_loaded(pilot)
-        await pilot.press(*"prod-identity view", "ctrl+f", "ctrl+u")
+        await pilot.press(*"prod-identity view")
+        await toggle_favorite(pilot)
+        await pilot.press("ctrl+u")
         await pilot.press("end")  # somewhere else
         await pilot.pause()
         assert screen.current_entry.name != "prod-identity"

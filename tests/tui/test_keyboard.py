@@ -17,6 +17,7 @@ from tui.tuikit import (
     screen_name,
     screen_text,
     send_in_one_read,
+    toggle_favorite,
     wait_for,
     wait_main_loaded,
 )
@@ -217,7 +218,9 @@ async def test_favorite_numbers_show_and_alt_digits_jump(tui_signed_in: Any,
     async with start() as pilot:
         app = pilot.app
         screen = await wait_main_loaded(pilot)
-        await pilot.press(*"prod-identity view", "ctrl+f", "ctrl+u")
+        await pilot.press(*"prod-identity view")
+        await toggle_favorite(pilot)
+        await pilot.press("ctrl+u")
         await pilot.press(*"log", "enter")  # a recent copy is #2
         await wait_for(pilot, lambda: app.clipboard, "clipboard")
         await pilot.press("ctrl+u")
@@ -254,7 +257,8 @@ async def test_keys_remapped_in_prefs(tui_signed_in: Any, start: Any) -> None:
         await pilot.press(*"log arch", "enter")  # Enter is not copy any more
         await pilot.pause(0.2)
         assert app.clipboard == "" and tui_signed_in.calls["GetRoleCredentials"] == 0
-        await pilot.press("f5", "ctrl+y")
+        await toggle_favorite(pilot, "f5")
+        await pilot.press("ctrl+y")
         await wait_for(pilot, lambda: app.clipboard, "ctrl+y copies")
         assert "★" in screen_text(app)
         await pilot.press(*" q")  # `q` was refused as a key: it types

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tui.tuikit import notifications, rows, screen_text, wait_for, wait_main_loaded
+from tui.tuikit import notifications, rows, screen_text, toggle_favorite, wait_for, wait_main_loaded
 
 
 async def test_lists_every_account_with_roles_and_counts(tui_signed_in: Any, start: Any) -> None:
@@ -191,7 +191,8 @@ async def test_f_marks_favorite_and_digits_jump(tui_signed_in: Any, start: Any) 
     async with start() as pilot:
         app = pilot.app
         screen = await wait_main_loaded(pilot)
-        await pilot.press(*"staging dev", "ctrl+f")
+        await pilot.press(*"staging dev")
+        await toggle_favorite(pilot)
         await wait_for(pilot, lambda: prefs.load_prefs().favorites == ["777788889999/Developer"],
                        "the favorite saved")
         assert "1★ staging-api" in screen_text(app)  # its jump number and its star

@@ -255,3 +255,15 @@ async def copy_exports(pilot: Any, query: str) -> dict[str, str]:
     await wait_for(pilot, lambda: app.clipboard, "clipboard")
     return dict(line.removeprefix("export ").split("=", 1)
                 for line in app.clipboard.splitlines())
+
+
+async def toggle_favorite(pilot: Any, key: str = "ctrl+f") -> None:
+    """Press the favorite key and wait until it is saved and shown (the prefs file is
+    written on a thread; the note and the star follow)."""
+    def said() -> int:
+        return sum("favorites" in n for n in notifications(pilot.app))
+
+    before = said()
+    await pilot.press(key)
+    await wait_for(pilot, lambda: said() > before, "the favorite saved")
+    await pilot.pause()

@@ -98,20 +98,31 @@ class SsotuiApp(App[str | None]):
     # -- preferences --------------------------------------------------------
     @on(SavePrefs)
     def _save_prefs(self, message: SavePrefs) -> None:
-        self.save_prefs(message.change)
+        self.save_prefs(message.change, message.done)
 
     @work(thread=True, exit_on_error=False, group="prefs")
-    def save_prefs(self, change: Callable[[Any], Any]) -> None:
+    def save_prefs(self, change: Callable[[Any], Any],
+                   done: Callable[[bool], None] | None = None) -> None:
         from ssotui.core import prefs
 
         try:
             saved = prefs.update_prefs(change)
-        except Exception as exc:  # noqa: BLE001 - the change stays for this run
-            self.call_from_thread(self.notify, f"preferences not saved: "
-                                  f"{be.describe_error(exc)[0]}", severity="warning",
-                                  markup=False)
+        except Exception as exc:  # noqa: BLE001 - e.g. an unparsable prefs.toml: refused
+            text = be.describe_error(exc)[0]
+            self.call_from_thread(self.notify, f"preferences not saved: {text}",
+                                  title="preferences", severity="error", markup=False)
+            if done is not None:
+                self.call_from_thread(done, False)
             return
-        self.call_from_thread(setattr, self.store, "prefs", saved)
+        self.call_from_thread(self._saved, saved, done)
+
+    def _saved(self, saved: Any, done: Callable[[bool], None] | None) -> None:
+        self.store.prefs = saved
+        if done is not None:
+            done(True)
+
+    def is_favorite(self, account_id: str, role: str | None) -> bool:
+        return self.store.is_favorite(account_id, role)
 
     def main_screen(self, backend: be.Backend, cached: Any = None) -> MainScreen:
         query, self.start_query = self.start_query, ""  # only the first main screen starts with it

@@ -84,6 +84,8 @@ class SignInNeeded(Message):
 
 @dataclass
 class SavePrefs(Message):
-    """Write a change to the preferences (on a thread; the screen already shows it)."""
+    """Write a change to the preferences on a thread; `done(saved)` follows on the UI
+    thread (the app's store then holds what was saved; a refusal was said)."""
 
     change: Callable[[Any], Any]
+    done: Callable[[bool], None] | None = None

@@ -213,15 +213,22 @@ class MainActions(ListingView):
         entry, role = self.current_entry, self.current_role
         if entry is None:
             return
-        change = toggled_favorite(f"{entry.account_id}/{role or ''}")
-        self.store.apply(change)
-        self.post_message(SavePrefs(change))
-        added = self.store.is_favorite(entry.account_id, role)
+        key = f"{entry.account_id}/{role or ''}"
+        what = f"{shown(entry.name)} / {shown(role)}" if role else shown(entry.name)
+
+        def done(saved: bool) -> None:  # shown once saved: a refused change shows nothing
+            if saved:
+                added = key in self.store.prefs.favorites
+                self.notify(f"{what} {'added to' if added else 'removed from'} favorites",
+                            markup=False)
+                self.favorites_changed()
+
+        self.post_message(SavePrefs(toggled_favorite(key), done))
+
+    @tolerate_closing
+    def favorites_changed(self) -> None:
         self.model.set_favorites(self.store.favorites())
         self._numbers = self.store.shortcut_numbers()
-        what = f"{shown(entry.name)} / {shown(role)}" if role else shown(entry.name)
-        self.notify(f"{what} {'added to' if added else 'removed from'} favorites",
-                    markup=False)
         self.apply_filter(keep_cursor=True)
         self.update_details()
 
