@@ -56,10 +56,10 @@ async def main() -> int:
             await _until(pilot, lambda: screen.listing_done)
             await pilot.pause(0.5)
             app.save_screenshot("main.svg", str(OUT))
-            await pilot.press("slash", *"pay adm")
+            await pilot.press(*"pay adm")  # the filter has the focus: just type
             await pilot.pause(0.5)
             app.save_screenshot("filter.svg", str(OUT))
-            await pilot.press("escape", "p")
+            await pilot.press("ctrl+n")
             await _until(pilot, lambda: type(app.screen).__name__ == "WriteScreen")
             await pilot.pause(1.0)
             app.save_screenshot("profile.svg", str(OUT))

@@ -90,8 +90,7 @@ def test_demo_filter_and_copy_reaches_the_x_clipboard(tmp_path: Path, xdisplay: 
     term = Tmux(env, ssotui_cmd("--demo") + "; echo EXITED=$?; sleep 60")
     try:
         term.wait(lambda t: "accounts ·" in t and "listing…" not in t, "the demo's main screen")
-        term.keys("/")
-        term.keys("pay adm", literal=True)
+        term.keys("pay adm", literal=True)  # the filter has the focus from the start
         term.wait(lambda t: "prod-payments" in t and " of 60 accounts" in t, "filtered")
         term.keys("Escape")
         time.sleep(0.3)  # let the terminal deliver a lone Escape before the next key
@@ -121,7 +120,6 @@ def test_print_env_switches_the_calling_shell(tmp_path: Path) -> None:
                   literal=True)
         term.keys("Enter")
         term.wait(lambda t: "accounts ·" in t and "listing…" not in t, "the picker")
-        term.keys("/")
         term.keys("prod-pay adm", literal=True)
         term.wait(lambda t: "AdministratorAccess" in t, "filtered")
         term.keys("Enter")

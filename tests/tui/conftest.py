@@ -50,3 +50,12 @@ def xdisplay(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     with xvfb() as display:
         monkeypatch.setenv("DISPLAY", display)
         yield display
+
+
+@pytest.fixture
+def start() -> Any:
+    """Starts the app: `async with start(print_env=True, size=(80, 24)) as pilot:`
+    (make_app's arguments, or app=...); the one way the TUI tests start it."""
+    from tui.tuikit import started
+
+    return started

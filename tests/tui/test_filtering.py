@@ -95,7 +95,7 @@ async def test_rowlist_scrollbar_follows_row_count_without_relayout_per_change()
 async def test_filter_input_scrolls_to_a_long_query_without_relayout() -> None:
     from textual.app import App, ComposeResult
 
-    from ssotui.tui.screens.main import FilterInput
+    from ssotui.tui.widgets.filterinput import FilterInput
 
     class One(App[None]):
         def compose(self) -> ComposeResult:

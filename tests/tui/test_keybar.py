@@ -4,37 +4,59 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.tuikit import make_app, screen_text, wait_for, wait_main_loaded
+from tui.tuikit import screen_text, wait_for, wait_main_loaded
+
+FILTER_KEYS = " ⏎ copy  ^o export…  ^n profile  ^t creds  ^f fav  ^r refresh  ^g session"
+LIST_KEYS = " c copy  e export…  p profile  w creds  f fav  r refresh  s session"
 
 
 def bottom_line(app: Any) -> str:
     return screen_text(app).splitlines()[-1]
 
 
-async def test_key_bar_follows_focus_and_fits_80_columns(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+def items(line: str) -> list[str]:
+    """The key bar's entries left of the palette hint ("⏎ copy", "^o export…", ...)."""
+    return [i.strip() for i in line.split("▏")[0].split("  ") if i.strip()]
+
+
+async def test_key_bar_follows_focus(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
         line = bottom_line(app)
-        assert line.startswith(" c copy  e export as…  p profile  w credentials")
+        assert line.startswith(FILTER_KEYS), line  # the filter: no letter is a key
+        assert "esc list mode" in line and "^q quit" in line
         assert line.rstrip().endswith("▏^p palette")
-        await pilot.press("slash")
-        await pilot.pause()
+        await pilot.press("escape")  # list mode: the letters
         line = bottom_line(app)
-        assert "esc lists" in line and "c copy" not in line  # the filter's own keys
-    async with make_app().run_test(size=(80, 24)) as pilot:
+        assert line.startswith(LIST_KEYS), line
+        assert "? help" in line and "q quit" in line and "esc filter" in line
+        await pilot.press("escape")
+        assert bottom_line(app).startswith(FILTER_KEYS)
+
+
+async def test_key_bar_drops_whole_keys_at_80_columns(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
+        await wait_main_loaded(pilot)
+        wide = items(bottom_line(pilot.app))
+    async with start(size=(80, 24)) as pilot:
         await wait_main_loaded(pilot)
         line = bottom_line(pilot.app)
-        assert len(line.rstrip()) <= 80 and line.rstrip().endswith("▏^p palette")
+        narrow = items(line)
+        # issue 16 #7: not the console's width, but what is cut: only whole keys
+        # (a prefix of the wide bar's keys), and the palette hint still at the end
+        assert 4 <= len(narrow) < len(wide)
+        assert narrow == wide[:len(narrow)], (narrow, wide)
+        assert line.rstrip().endswith("▏^p palette")
 
 
-async def test_clicking_a_key_presses_it(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_clicking_a_key_presses_it(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
+        app = pilot.app
         screen = await wait_main_loaded(pilot)
         line = bottom_line(app)
         await pilot.click("KeyBar", offset=(line.index("copy"), 0))
-        await wait_for(pilot, lambda: app.clipboard, "the copy a click on `c copy` starts")
+        await wait_for(pilot, lambda: app.clipboard, "the copy a click on `⏎ copy` starts")
         assert app.clipboard.startswith("export AWS_ACCESS_KEY_ID=")
         await pilot.click("KeyBar", offset=(line.index("help"), 0))
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")

@@ -7,12 +7,14 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from tui.tuikit import make_app, notifications, rows, screen_text, wait_for, wait_main_loaded
+import pytest
+
+from tui.tuikit import notifications, rows, screen_text, toggle_favorite, wait_for, wait_main_loaded
 
 
-async def test_lists_every_account_with_roles_and_counts(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_lists_every_account_with_roles_and_counts(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
+        app = pilot.app
         screen = await wait_main_loaded(pilot)
         names = [e.name for e in rows(screen, "accounts")]
         assert sorted(names) == sorted(a.account_name for a, _ in tui_signed_in.org)
@@ -24,11 +26,11 @@ async def test_lists_every_account_with_roles_and_counts(tui_signed_in: Any) -> 
         assert "7h42m left" in text  # token countdown from the fixed clock
 
 
-async def test_filter_matches_name_and_role_at_once(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_filter_matches_name_and_role_at_once(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
+        app = pilot.app
         screen = await wait_main_loaded(pilot)
-        await pilot.press("slash", *"pay adm")
+        await pilot.press(*"pay adm")
         await pilot.pause()
         names = [e.name for e in rows(screen, "accounts")]
         assert names[:2] == ["prod-payments", "prod-payments-dr"]
@@ -42,25 +44,24 @@ async def test_filter_matches_name_and_role_at_once(tui_signed_in: Any) -> None:
         assert screen.current_role == "SecurityAudit"
 
 
-async def test_typing_a_letter_anywhere_starts_the_filter(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_typing_a_letter_anywhere_starts_the_filter(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
         screen = await wait_main_loaded(pilot)
-        await pilot.press("l", "o", "g")  # not bound: goes to the filter
+        await pilot.press("escape", "l", "o", "g")  # list mode: `l` is not bound there
         await pilot.pause()
         assert screen.query_one("#filter").value == "log"
+        assert screen.focused is screen.query_one("#filter")
         assert [e.name for e in rows(screen, "accounts")] == ["log-archive"]
-        await pilot.press("escape")  # leave the filter, keep it
-        await pilot.press("escape")  # clear it
+        await pilot.press("ctrl+u")  # the filter's own key: clear it
         await pilot.pause()
         assert len(rows(screen, "accounts")) == 8
 
 
-async def test_c_copies_default_format_and_notifies_without_secret(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_c_copies_default_format_and_notifies_without_secret(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"prod-identity", "escape", "c")
+        await pilot.press(*"prod-identity", "escape", "c")  # list mode
         await wait_for(pilot, lambda: app.clipboard, "clipboard")
         lines = app.clipboard.splitlines()
         assert [line.split("=")[0] for line in lines] == [
@@ -73,34 +74,34 @@ async def test_c_copies_default_format_and_notifies_without_secret(tui_signed_in
         assert tui_signed_in.calls["GetRoleCredentials"] == 1
 
 
-async def test_c_also_reaches_the_system_clipboard(tui_signed_in: Any, xdisplay: str) -> None:
+async def test_c_also_reaches_the_system_clipboard(tui_signed_in: Any, xdisplay: str, start: Any) -> None:
     from ssotui.core import clipboard
     from tui.tuikit import x_clipboard
 
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"log arch", "escape", "c")
+        await pilot.press(*"log arch", "enter")
         await wait_for(pilot, lambda: app.clipboard, "clipboard")
         assert x_clipboard(xdisplay) == app.clipboard  # xclip on a real X server
         assert clipboard.paste() == app.clipboard  # what core.clipboard/pyperclip read back
         assert any("xclip" in n for n in notifications(app))
 
 
-async def test_enter_in_filter_copies_best_match(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_enter_in_filter_copies_best_match(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"stag read", "enter")
+        await pilot.press(*"stag read", "enter")
         await wait_for(pilot, lambda: app.clipboard, "clipboard")
         assert any("staging-api / ReadOnly" in n for n in notifications(app)), notifications(app)
 
 
-async def test_e_chooses_a_format_then_copies(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_e_chooses_a_format_then_copies(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        await pilot.press("e")
+        await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen", "chooser")
         assert "powershell" in screen_text(app)
         await pilot.press("down", "down", "enter")  # env -> env-no-export -> fish
@@ -110,13 +111,13 @@ async def test_e_chooses_a_format_then_copies(tui_signed_in: Any) -> None:
 
 
 async def test_p_writes_a_profile_after_preview_and_diff(tui_signed_in: Any,
-                                                         isolated_home: Path) -> None:
+                                                         isolated_home: Path, start: Any) -> None:
     config = isolated_home / ".aws" / "config"
     before = config.read_text()
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
+        app = pilot.app
         screen = await wait_main_loaded(pilot)
-        await pilot.press("slash", *"dev-plat dev", "escape", "p")
+        await pilot.press(*"dev-plat dev", "ctrl+n")
         await wait_for(pilot, lambda: "sso_account_id = 444455556666" in screen_text(app),
                        "preview")
         text = screen_text(app)
@@ -135,14 +136,14 @@ async def test_p_writes_a_profile_after_preview_and_diff(tui_signed_in: Any,
 
 
 async def test_p_refuses_a_colliding_profile_until_overridden(
-        tui_signed_in: Any, isolated_home: Path) -> None:
+        tui_signed_in: Any, isolated_home: Path, start: Any) -> None:
     config = isolated_home / ".aws" / "config"
     config.write_text(config.read_text() + "\n[profile team]\nsso_session = corp\n"
                       "sso_account_id = 999999999999\nsso_role_name = Other\n")
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"log-arch", "escape", "p")
+        await pilot.press(*"log-arch", "escape", "p")  # list mode
         await wait_for(pilot, lambda: "name" in screen_text(app), "dialog")
         name = app.screen.query_one("#name")
         name.value = "team"
@@ -161,12 +162,12 @@ async def test_p_refuses_a_colliding_profile_until_overridden(
 
 
 async def test_w_writes_credentials_masked_until_revealed(tui_signed_in: Any,
-                                                          isolated_home: Path) -> None:
+                                                          isolated_home: Path, start: Any) -> None:
     creds = isolated_home / ".aws" / "credentials"
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with start(size=(120, 40)) as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"sandbox", "escape", "w")
+        await pilot.press(*"sandbox", "ctrl+t")
         await wait_for(pilot, lambda: "aws_secret_access_key" in screen_text(app), "preview")
         assert "••••••••" in screen_text(app)
         assert not creds.exists()
@@ -181,117 +182,133 @@ async def test_w_writes_credentials_masked_until_revealed(tui_signed_in: Any,
         assert stat.S_IMODE(os.stat(creds).st_mode) == 0o600
 
 
-async def test_r_refreshes_the_listing(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_r_refreshes_the_listing(tui_signed_in: Any, start: Any) -> None:
+    async with start() as pilot:
         screen = await wait_main_loaded(pilot)
         first = tui_signed_in.calls["ListAccounts"]
-        screen.listing_done = False
-        await pilot.press("r")
+        screen.listing.done = False
+        await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: screen.listing_done, "refresh")
         assert tui_signed_in.calls["ListAccounts"] > first
 
 
-async def test_f_marks_favorite_and_digits_jump(tui_signed_in: Any) -> None:
+async def test_f_marks_favorite_and_digits_jump(tui_signed_in: Any, start: Any) -> None:
     from ssotui.core import prefs
 
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
+        app = pilot.app
         screen = await wait_main_loaded(pilot)
-        await pilot.press("slash", *"staging dev", "escape", "f")
-        await pilot.pause()
-        assert prefs.load_prefs().favorites == ["777788889999/Developer"]
-        assert "★" in screen_text(app)
-        await pilot.press("escape")  # clear the filter; favorites sort first
+        await pilot.press(*"staging dev")
+        await toggle_favorite(pilot)
+        await wait_for(pilot, lambda: prefs.load_prefs().favorites == ["777788889999/Developer"],
+                       "the favorite saved")
+        assert "1★ staging-api" in screen_text(app)  # its jump number and its star
+        await pilot.press("ctrl+u")  # clear the filter; favorites sort first
         await pilot.pause()
         assert rows(screen, "accounts")[0].name == "staging-api"
-        await pilot.press("end")  # move away, then jump back with 1
-        await pilot.press("1")
+        await pilot.press("end")  # move away, then jump back with alt+1
+        assert screen.current_entry.name != "staging-api"
+        await pilot.press("alt+1")
         await pilot.pause()
         assert screen.current_entry.name == "staging-api"
         assert screen.current_role == "Developer"
-        await pilot.press("2")
+        await pilot.press("alt+2")
         assert any("no favorite or recent #2" in n for n in notifications(app))
 
 
-async def test_help_lists_every_binding(tui_signed_in: Any) -> None:
-    from ssotui.tui.screens.main import ACTIONS
+async def test_help_lists_every_binding(tui_signed_in: Any, start: Any) -> None:
+    from ssotui.tui.actions import ACTIONS
 
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with start(size=(120, 40)) as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        await pilot.press("question_mark")
+        await pilot.press("f1")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")
         text = screen_text(app)
-        for _, _, _, description in ACTIONS:
-            assert description in text
-        assert "ctrl+p" in text and "1 … 9" in text
+        for action in ACTIONS:
+            assert action.help in text
+        assert "ctrl+p" in text and "alt+1 … 9" in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen", "close")
 
 
 async def test_palette_has_the_actions_and_logout(tui_signed_in: Any,
-                                                  isolated_home: Path) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+                                                  isolated_home: Path, start: Any) -> None:
+    async with start() as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Copy", "Export as", "Profile", "Credentials", "Refresh", "Session",
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        titles = list(commands)
+        assert commands["Profile"].endswith("· ctrl+n")  # each names its key
+        for title in ("Copy", "Export", "Profile", "Creds", "Refresh", "Session",
                       "Fav", "Logout"):
             assert title in titles
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Logout")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "Logout" in screen_text(app), "the Logout command")
         await pilot.press("enter")
         await wait_for(pilot, lambda: tui_signed_in.calls["Logout"] == 1, "logout")
+        # issue 16 #6: the sign-in screen, and no token left for this session
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SignInScreen",
+                       "sign-in after logout")
         cache = isolated_home / ".aws" / "sso" / "cache"
-        await wait_for(pilot, lambda: not any(
-            "accessToken" in p.read_text() and "corp" not in p.name
-            for p in cache.glob("*.json")) or type(app.screen).__name__ == "SignInScreen",
-            "sign-in after logout")
+        assert not [p for p in cache.glob("*.json") if "accessToken" in p.read_text()]
 
 
-async def test_q_quits(tui_signed_in: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+@pytest.mark.parametrize("keys", [["ctrl+q"], ["escape", "q"]], ids=["ctrl+q", "list-q"])
+async def test_quit_keys_quit(tui_signed_in: Any, start: Any, keys: list[str]) -> None:
+    async with start() as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        await pilot.press("q")
-        await pilot.pause()
-    assert app.return_value is None
-    assert not app.is_running
+        await pilot.press(*keys)
+        # issue 16 #1: checked while run_test is still running the app (leaving the
+        # block would stop it whatever the key did)
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+        assert app.return_value is None
 
 
-async def test_print_env_exits_with_exports(tui_signed_in: Any) -> None:
-    app = make_app(print_env=True, fmt="fish")
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_print_env_exits_with_exports(tui_signed_in: Any, start: Any) -> None:
+    async with start(print_env=True, fmt="fish") as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"prod-pay read", "enter")
+        await pilot.press(*"prod-pay read", "enter")
         await wait_for(pilot, lambda: not app.is_running, "exit")
     assert app.return_value.startswith('set -gx AWS_ACCESS_KEY_ID "ASIA')
     assert app.clipboard == ""  # printing, not copying
 
 
-async def test_expired_token_while_copying_leads_to_sign_in(tui_signed_in: Any) -> None:
-    app = make_app(flow="pkce")
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_expired_token_while_copying_leads_to_sign_in(tui_signed_in: Any,
+                                                            start: Any) -> None:
+    from ssotui.commands.tui import headless_browser
+
+    urls: list[str] = []
+
+    def browser(url: str) -> bool:  # the user's browser, approved by hand below
+        urls.append(url)
+        return True
+
+    async with start(flow="pkce", open_browser=browser) as pilot:
+        app = pilot.app
         screen = await wait_main_loaded(pilot)
         tui_signed_in.revoke(screen.backend.token.access_token)
-        await pilot.press("c")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: any("credentials failed" in (n.title or "")
                                           for n in app._notifications), "error notification")
-        # the headless browser approves: back on the main screen, and copying works
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen"
-                       and app.screen is not screen or app.screen is screen, "back")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen", "main")
-        await pilot.press("c")
+        # issue 16 #8: the sign-in screen is shown, waiting for the browser
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SignInScreen" and urls,
+                       "the sign-in screen")
+        assert app.clipboard == ""
+        headless_browser(urls[0])  # the user approves
+        await wait_for(pilot, lambda: app.screen is screen, "back on the main screen")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: app.clipboard, "clipboard")
 
 
-async def test_no_color_is_respected(tui_signed_in: Any, monkeypatch: Any) -> None:
+async def test_no_color_is_respected(tui_signed_in: Any, monkeypatch: Any, start: Any) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
+        app = pilot.app
         await wait_main_loaded(pilot)
         assert app.no_color
         import re

@@ -94,7 +94,7 @@ def test_main_loaded(tui_signed_in: Any, relative_paths: None, snap_compare: Any
 def test_filter_with_matches(tui_signed_in: Any, relative_paths: None,
                              snap_compare: Any) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=_loaded,
-                        press=["slash", *"pay adm"])
+                        press=[*"pay adm"])
 
 
 def test_profile_modal_with_diff(tui_signed_in: Any, relative_paths: None,
@@ -103,7 +103,7 @@ def test_profile_modal_with_diff(tui_signed_in: Any, relative_paths: None,
         from tui.tuikit import screen_text
 
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"pay adm", "escape", "p")
+        await pilot.press(*"pay adm", "ctrl+n")
         await wait_for(pilot, lambda: "+[profile" in screen_text(pilot.app), "diff")
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
@@ -112,7 +112,7 @@ def test_profile_modal_with_diff(tui_signed_in: Any, relative_paths: None,
 def test_help(tui_signed_in: Any, relative_paths: None, snap_compare: Any) -> None:
     async def run_before(pilot: Any) -> None:
         await wait_main_loaded(pilot)
-        await pilot.press("question_mark")
+        await pilot.press("f1")
         await wait_for(pilot, lambda: screen_name(pilot.app) == "HelpScreen", "help")
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
@@ -130,4 +130,10 @@ def test_error_state(tui_env: Any, isolated_home: Path, relative_paths: None,
 
 def test_small_terminal(tui_signed_in: Any, relative_paths: None, snap_compare: Any) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_loaded,
-                        press=["slash", *"prod"])
+                        press=[*"prod"])
+
+
+def test_list_mode(tui_signed_in: Any, relative_paths: None, snap_compare: Any) -> None:
+    """Esc from the filter: the accounts list focused, the key bar's single letters."""
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=_loaded,
+                        press=[*"prod", "escape", "down"])

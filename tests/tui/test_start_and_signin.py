@@ -25,11 +25,12 @@ def add_session(home: Path, name: str, url: str = "https://d-other.awsapps.com/s
 
 
 async def test_several_sessions_show_the_picker_with_state(tui_signed_in: Any,
-                                                           isolated_home: Path) -> None:
+                                                           isolated_home: Path, start: Any) -> None:
     add_session(isolated_home, "other")
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: screen_name(app) == "SessionsScreen", "picker")
+        await wait_for(pilot, lambda: "signed out" in screen_text(app), "the sessions' state")
         text = screen_text(app)
         assert re.search(r"corp\s+https://d-emulator.awsapps.com/start\s+us-east-1\s+"
                          r"signed in · 7h42m left", text), text
@@ -40,11 +41,11 @@ async def test_several_sessions_show_the_picker_with_state(tui_signed_in: Any,
 
 
 async def test_no_session_shows_a_form_that_creates_one(tui_env: Any,
-                                                        isolated_home: Path) -> None:
+                                                        isolated_home: Path, start: Any) -> None:
     config = isolated_home / ".aws" / "config"
     config.write_text("# my settings\n[default]\nregion = eu-west-1\n")
-    app = make_app(flow="pkce")
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start(flow="pkce") as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: screen_name(app) == "NewSessionScreen", "form")
         await pilot.press(*"work", "enter")
         await pilot.press(*"bad url", "enter", "enter")
@@ -58,18 +59,18 @@ async def test_no_session_shows_a_form_that_creates_one(tui_env: Any,
     assert f"[sso-session work]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n" in text
 
 
-async def test_pkce_sign_in_then_main(tui_env: Any, isolated_home: Path) -> None:
-    app = make_app(flow="pkce")
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_pkce_sign_in_then_main(tui_env: Any, isolated_home: Path, start: Any) -> None:
+    async with start(flow="pkce") as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main after sign-in")
         assert tui_env.calls["CreateToken"] == 1
     tokens = list((isolated_home / ".aws" / "sso" / "cache").glob("*.json"))
     assert any('"accessToken"' in p.read_text() for p in tokens)
 
 
-async def test_pkce_shows_url_copies_it_and_escape_cancels(tui_env: Any) -> None:
-    app = make_app(flow="pkce", open_browser=never_open)
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_pkce_shows_url_copies_it_and_escape_cancels(tui_env: Any, start: Any) -> None:
+    async with start(flow="pkce", open_browser=never_open) as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: "did not open" in screen_text(app), "URL")
         await pilot.press("u")
         assert app.clipboard.startswith(tui_env.url + "/authorize?response_type=code")
@@ -86,10 +87,10 @@ async def test_pkce_shows_url_copies_it_and_escape_cancels(tui_env: Any) -> None
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
 
 
-async def test_denied_in_browser_shows_error_and_retry_works(tui_env: Any) -> None:
+async def test_denied_in_browser_shows_error_and_retry_works(tui_env: Any, start: Any) -> None:
     tui_env.deny_authorize = True
-    app = make_app(flow="pkce")
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start(flow="pkce") as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: "denied" in screen_text(app), "error")
         assert "r retry" in screen_text(app)
         tui_env.deny_authorize = False
@@ -97,10 +98,10 @@ async def test_denied_in_browser_shows_error_and_retry_works(tui_env: Any) -> No
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
 
 
-async def test_device_code_flow_shows_code_and_completes(tui_env: Any) -> None:
+async def test_device_code_flow_shows_code_and_completes(tui_env: Any, start: Any) -> None:
     tui_env.approve_mode = "manual"
-    app = make_app(flow="device")
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start(flow="device") as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: tui_env.pending_user_codes(), "a device code")
         code = tui_env.pending_user_codes()[0]
         await wait_for(pilot, lambda: " ".join(code) in screen_text(app), "code on screen")
@@ -110,23 +111,24 @@ async def test_device_code_flow_shows_code_and_completes(tui_env: Any) -> None:
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
 
 
-async def test_expired_token_goes_to_sign_in(tui_env: Any, isolated_home: Path) -> None:
+async def test_expired_token_goes_to_sign_in(tui_env: Any, isolated_home: Path, start: Any) -> None:
     token = tui_env.mint_token(start_url=START_URL)
     write_token_file(isolated_home, SESSION, token, datetime(2000, 1, 1, tzinfo=UTC)
                      - datetime.now(UTC))
-    app = make_app(flow="pkce", open_browser=never_open)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start(flow="pkce", open_browser=never_open) as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: screen_name(app) == "SignInScreen", "sign-in")
 
 
 async def test_malformed_config_is_an_error_screen_naming_the_line(tui_env: Any,
-                                                                   isolated_home: Path) -> None:
+                                                                   isolated_home: Path, start: Any) -> None:
     config = isolated_home / ".aws" / "config"
     config.write_text("[sso-session corp\nsso_start_url = x\n")
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", "error screen")
-        assert f"{config}:1" in screen_text(app).replace("\n", "")
+        await wait_for(pilot, lambda: f"{config}:1" in screen_text(app).replace("\n", ""),
+                       "the file and line on screen")
         config.write_text(f"[sso-session corp]\nsso_start_url = {START_URL}\n"
                           f"sso_region = {REGION}\n")
         write_token_file(isolated_home, SESSION, tui_env.mint_token(start_url=START_URL),
@@ -135,30 +137,30 @@ async def test_malformed_config_is_an_error_screen_naming_the_line(tui_env: Any,
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main after retry")
 
 
-async def test_unknown_session_name_is_an_error(tui_env: Any) -> None:
-    app = make_app(session_name="nope")
-    async with app.run_test(size=(120, 36)) as pilot:
+async def test_unknown_session_name_is_an_error(tui_env: Any, start: Any) -> None:
+    async with start(session_name="nope") as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", "error screen")
-        assert "No sso-session 'nope'" in screen_text(app)
+        await wait_for(pilot, lambda: "No sso-session 'nope'" in screen_text(app), "its text")
 
 
 @pytest.mark.parametrize("prefetched", [False, True], ids=["worker", "prefetched"])
 async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path,
-                                  prefetched: bool) -> None:
+                                  prefetched: bool, start: Any) -> None:
     """Prefetched, the main screen is the app's first screen; switching away must
     replace it (unmounted, listing stopped), not leave it running underneath."""
     add_session(isolated_home, "other", url="https://d-other.awsapps.com/start")
     app = make_app(session_name=SESSION, flow="device", open_browser=never_open,
                    prefetch=prefetched)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start(app=app) as pilot:
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
         first_main = app.screen
         assert (app.screen_stack[0] is first_main) == prefetched
-        await pilot.press("s")
+        await pilot.press("ctrl+g")
         await wait_for(pilot, lambda: screen_name(app) == "SessionsScreen", "picker")
         await pilot.press("escape")  # back to where we were
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main again")
-        await pilot.press("s")
+        await pilot.press("escape", "s")  # list mode's s
         await wait_for(pilot, lambda: screen_name(app) == "SessionsScreen", "picker")
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: screen_name(app) == "SignInScreen", "sign-in for other")
@@ -167,7 +169,7 @@ async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path,
         below = "MainScreen" if prefetched else "Screen"
         assert [type(x).__name__ for x in app.screen_stack] == [below, "SignInScreen"]
         if prefetched:  # Textual keeps its first screen: retired, not left running
-            assert first_main.loader is None and not first_main.entries
+            assert first_main.listing.loader is None and not first_main.model.entries
             from ssotui.core.directory import AccountsPage
             from ssotui.core.models import Account
             from ssotui.tui.messages import DirectoryEvent
@@ -175,6 +177,27 @@ async def test_s_switches_session(tui_signed_in: Any, isolated_home: Path,
             late = AccountsPage((Account("123456789012", "late-page"),), complete=True)
             first_main.post_message(DirectoryEvent(late))  # a cancelled loader's last word
             await pilot.pause(0.1)
-            assert not first_main.entries
+            assert not first_main.model.entries
         else:
             await wait_for(pilot, lambda: not first_main.is_attached, "the old main screen gone")
+
+
+async def test_picker_marks_an_expired_session(tui_signed_in: Any,
+                                               isolated_home: Path, start: Any) -> None:
+    import re
+    from datetime import timedelta
+
+    config = isolated_home / ".aws" / "config"
+    config.write_text(config.read_text() + "\n[sso-session old]\n"
+                      "sso_start_url = https://d-old.awsapps.com/start\nsso_region = eu-west-1\n")
+    write_token_file(isolated_home, "old", tui_signed_in.mint_token(
+        start_url="https://d-old.awsapps.com/start"), timedelta(hours=1),
+        start_url="https://d-old.awsapps.com/start", region="eu-west-1")
+    app = make_app()  # the app's clock is years after that token's expiry
+    async with start(app=app) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "SessionsScreen", "picker")
+        await wait_for(pilot, lambda: "expired" in screen_text(app), "the sessions' state")
+        text = screen_text(app)
+        assert re.search(r"old\s+https://d-old.awsapps.com/start\s+eu-west-1\s+expired",
+                         text), text
+        assert re.search(r"corp\s+\S+\s+us-east-1\s+signed in · 7h42m left", text), text

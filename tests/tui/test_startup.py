@@ -11,15 +11,14 @@ from ssotui.tui.backend import Prefetch
 from tui.tuikit import make_app, rows, screen_name, wait_for, wait_main_loaded
 
 
-async def _cache_the_org() -> None:
+async def _cache_the_org(start: Any) -> None:
     """One full run, so the listing cache holds the org."""
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
         await wait_main_loaded(pilot)
 
 
-async def test_prefetch_reads_session_token_and_cache(tui_signed_in: Any) -> None:
-    await _cache_the_org()
+async def test_prefetch_reads_session_token_and_cache(tui_signed_in: Any, start: Any) -> None:
+    await _cache_the_org(start)
     pre = Prefetch(None)
     assert pre.ready(10)
     assert pre.session is not None and pre.session.name == SESSION
@@ -59,15 +58,16 @@ def test_prefetch_of_a_malformed_config_leaves_the_error_to_the_app(
     assert pre.session is None and pre.sessions is None
 
 
-async def test_prefetched_start_goes_straight_to_the_cached_list(tui_signed_in: Any) -> None:
-    await _cache_the_org()
+async def test_prefetched_start_goes_straight_to_the_cached_list(tui_signed_in: Any,
+                                                                  start: Any) -> None:
+    await _cache_the_org(start)
     tui_signed_in.reset_stats()
     tui_signed_in.latency_ms = 3000  # the portal is slow: what shows comes from the cache
     pre = Prefetch(SESSION)
     assert pre.ready(10)
     app = make_app(session_name=SESSION, prefetch=pre)
     try:
-        async with app.run_test(size=(120, 36)) as pilot:
+        async with start(app=app) as pilot:
             await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
             screen = app.screen
             assert screen.backend.token is pre.token  # no second read, no worker
@@ -89,29 +89,29 @@ def _save_cache(org: Any, extra: tuple[Any, ...] = ()) -> None:
     dircache.save(SsoSession(SESSION, START_URL, REGION), accounts, roles)
 
 
-async def test_revalidating_an_unchanged_cache_refilters_once(tui_signed_in: Any) -> None:
+async def test_revalidating_an_unchanged_cache_refilters_once(tui_signed_in: Any, start: Any) -> None:
     _save_cache(tui_signed_in.org)
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
         screen = app.screen
         await wait_for(pilot, lambda: len(rows(screen, "accounts")) == len(tui_signed_in.org),
                        "the cached accounts")
-        before = screen._version
+        before = screen.model.filtered
         await wait_for(pilot, lambda: screen.listing_done, "the revalidation")
         await pilot.pause()
         # every role the portal sent matched the cache: only Finished re-filtered
         assert tui_signed_in.calls["ListAccountRoles"] == len(tui_signed_in.org)
-        assert screen._version - before == 1
+        assert screen.model.filtered - before == 1
 
 
-async def test_an_account_gone_from_the_portal_leaves_the_list(tui_signed_in: Any) -> None:
+async def test_an_account_gone_from_the_portal_leaves_the_list(tui_signed_in: Any, start: Any) -> None:
     from ssotui.core.models import Account
 
     gone = Account("999988887777", "closed-account", "closed@example.com")
     _save_cache(tui_signed_in.org, (gone,))
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with start() as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: screen_name(app) == "MainScreen", "main")
         screen = app.screen
         await wait_for(pilot, lambda: len(rows(screen, "accounts")) == len(tui_signed_in.org) + 1,

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import html
 import io
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from conftest import SESSION
 from ssotui.core.models import Account
 
 # A fixed org: names and ids on screen never change between runs.
@@ -144,3 +148,122 @@ def steady(text: str) -> str:
     if re.fullmatch(r"[A-Z0-9]{4}-?[A-Z0-9]{4}", text):
         return "WXYZ-2345"
     return text
+
+
+@asynccontextmanager
+async def started(app: Any = None, *, size: tuple[int, int] = (120, 36),
+                  toasts: bool = False, **kw: Any) -> AsyncIterator[Any]:
+    """The app (`make_app(**kw)` unless given) running headless at `size`; yields its
+    pilot. `toasts`: draw notifications on screen (Pilot hides them by default)."""
+    app = app if app is not None else make_app(**kw)
+    async with app.run_test(size=size, notifications=toasts) as pilot:
+        yield pilot
+
+
+def key_event(key: str) -> Any:
+    """The Key event a terminal driver makes for `key` (a character or a key name)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char: str | None = unicodedata.lookup(
+            _get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+async def send_in_one_read(pilot: Any, keys: str | list[str]) -> None:
+    """Keys as one terminal read delivers them: the driver sends every key event at
+    once, none handled before the last is queued (Pilot.press waits after each)."""
+    app = pilot.app
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def paste(pilot: Any, text: str) -> None:
+    """A bracketed paste from the terminal (the driver sends one Paste event)."""
+    from textual import events
+
+    event = events.Paste(text)
+    event.set_sender(pilot.app)
+    pilot.app._driver.send_message(event)
+    await pilot.pause()
+
+
+# -- shared by the feature test files --------------------------------------------
+
+def never_open(url: str) -> bool:
+    """A browser that cannot open: the sign-in screen waits for the user."""
+    return False
+
+
+def status_text(screen: Any) -> str:
+    from textual.css.query import NoMatches
+
+    try:
+        return str(screen.query_one("#status").render())
+    except NoMatches:
+        return ""
+
+
+def token_file(home: Path) -> Path:
+    """Where the AWS CLI keeps the token of sso-session `corp` (sha1 of its name)."""
+    name = hashlib.sha1(SESSION.encode()).hexdigest() + ".json"
+    return home / ".aws" / "sso" / "cache" / name
+
+
+def listing_caches(home: Path) -> list[Path]:
+    return sorted((home / ".cache" / "ssotui").glob(f"directory-{SESSION}-*.json"))
+
+
+def save_prefs(**values: Any) -> None:
+    from ssotui.core import prefs
+
+    prefs.save_prefs(prefs.Prefs(**values))
+
+
+def leaked(secret: str, text: str, window: int = 12) -> str | None:
+    """A piece of `secret` found in `text` (a wrapped or cut secret still counts)."""
+    for i in range(len(secret) - window + 1):
+        if secret[i:i + window] in text:
+            return secret[i:i + window]
+    return None
+
+
+def assert_no_secret(app: Any, secrets: dict[str, str], when: str) -> None:
+    svg = html.unescape(app.export_screenshot()).replace("\u00a0", " ")
+    shown = screen_text(app) + "\n".join(notifications(app))
+    for what, secret in secrets.items():
+        for where, text in (("screen", shown), ("SVG", svg)):
+            piece = leaked(secret, text)
+            assert piece is None, f"{what} ({piece!r}) in the {where} {when}"
+
+
+async def copy_exports(pilot: Any, query: str) -> dict[str, str]:
+    """Type `query`, copy with Enter; the copied exports as {NAME: value}."""
+    app = pilot.app
+    await pilot.press(*query, "enter")
+    await wait_for(pilot, lambda: app.clipboard, "clipboard")
+    return dict(line.removeprefix("export ").split("=", 1)
+                for line in app.clipboard.splitlines())
+
+
+async def toggle_favorite(pilot: Any, key: str = "ctrl+f") -> None:
+    """Press the favorite key and wait until it is saved and shown (the prefs file is
+    written on a thread; the note and the star follow)."""
+    def said() -> int:
+        return sum("favorites" in n for n in notifications(pilot.app))
+
+    before = said()
+    await pilot.press(key)
+    await wait_for(pilot, lambda: said() > before, "the favorite saved")
+    await pilot.pause()

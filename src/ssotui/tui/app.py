@@ -4,27 +4,33 @@ Start: `--sso-session NAME` or the only configured session opens directly; sever
 show the picker; none show a form that creates one. A session without a usable
 token goes through the sign-in screen first. With `print_env`, the app exits
 with the rendered exports as its return value (the caller prints them).
+
+Screens never import this module: they get what they need when made and post
+messages (tui.messages) that the handlers here act on.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
-from rich.text import Text
-from textual import work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.keys import format_key
 from textual.screen import Screen
-from textual.widgets import Label, Static
 
 from ssotui.core.errors import NeedsLogin
-from ssotui.core.models import SsoSession, Token
+from ssotui.core.models import SsoSession
 from ssotui.tui import backend as be
+from ssotui.tui.actions import ACTIONS, key_of
+from ssotui.tui.messages import OpenSession, SavePrefs, SignInNeeded, StartOver, SwitchSession
+from ssotui.tui.prefstore import PrefStore
+from ssotui.tui.screens.error import ErrorScreen
+from ssotui.tui.screens.listing_view import FirstFrame
+from ssotui.tui.screens.main import MainScreen
 from ssotui.tui.startup import settle_gc
-from ssotui.tui.widgets.keybar import KeyBar
 
 Clock = Callable[[], datetime]
 
@@ -33,28 +39,24 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class ErrorScreen(Screen[None]):
-    """A problem ssotui cannot go on without (e.g. a malformed config), and the fix."""
+def _load_prefs() -> tuple[Any, list[str]]:
+    from ssotui.core import prefs
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,escape", "app.quit", "quit"),
-                                             Binding("r", "retry", "retry")]
+    try:
+        p, warnings = prefs.load_prefs_with_warnings()
+    except Exception as exc:  # noqa: BLE001 - defaults still work
+        return prefs.Prefs(), [be.describe_error(exc)[0]]
+    # the [keys] table is read by core.keyprefs, not by this prefs module
+    return p, [w for w in warnings if "unknown preference 'keys'" not in w]
 
-    def __init__(self, title: str, message: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.message = message
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="error-box"):
-            yield Label(self.title_text, classes="dialog-title error")
-            yield Static(Text(self.message))
-            yield Label("r retry · q quit", classes="dialog-hint")
-        yield KeyBar()
+def _load_keys(prefs: Any) -> tuple[dict[str, str], list[str]]:
+    from ssotui.core.keyprefs import key_overrides
+    from ssotui.tui.actions import keymap
 
-    def action_retry(self) -> None:
-        self.app.pop_screen()
-        app: SsotuiApp = self.app  # type: ignore[assignment]
-        app.start()
+    overrides, warnings = key_overrides(prefs)
+    keys, more = keymap(overrides)
+    return keys, warnings + more
 
 
 class SsotuiApp(App[str | None]):
@@ -65,8 +67,14 @@ class SsotuiApp(App[str | None]):
     def __init__(self, *, session_name: str | None = None, print_env: bool = False,
                  fmt: str | None = None, clock: Clock | None = None,
                  open_browser: Callable[[str], Any] | None = None,
-                 flow: str | None = None, prefetch: be.Prefetch | None = None) -> None:
-        super().__init__()
+                 flow: str | None = None, prefetch: be.Prefetch | None = None,
+                 query: str = "") -> None:
+        driver = None
+        if sys.platform != "win32":  # the size of the terminal, not of a captured stdout
+            from ssotui.tui.driver import TerminalDriver
+
+            driver = TerminalDriver
+        super().__init__(driver_class=driver)
         self.prefetch = prefetch
         self.session_name = session_name
         self.print_env = print_env
@@ -74,83 +82,53 @@ class SsotuiApp(App[str | None]):
         self.clock: Clock = clock or _now
         self.open_browser = open_browser
         self.flow = flow  # force "pkce" / "device" (tests); None: core decides
+        self.start_query = query  # the filter's text at start (`ssotui QUERY…`)
         self.backend: be.Backend | None = None
-        self.prefs_warnings: list[str] = []
-        self.prefs = self._load_prefs()
+        prefs, self.prefs_warnings = _load_prefs()
+        keys, warnings = _load_keys(prefs)
+        self.prefs_warnings += warnings
+        self.store = PrefStore(prefs, keys)
+        self.set_keymap(keys)
         self.ready = False  # the first frame has been drawn (Textual's Ready event)
 
+    @property
+    def prefs(self) -> Any:
+        return self.store.prefs
+
     # -- preferences --------------------------------------------------------
-    def _load_prefs(self) -> Any:
-        try:
-            from ssotui.core import prefs
+    @on(SavePrefs)
+    def _save_prefs(self, message: SavePrefs) -> None:
+        self.save_prefs(message.change, message.done)
 
-            p, self.prefs_warnings = prefs.load_prefs_with_warnings()
-            return p
-        except Exception as exc:  # noqa: BLE001 - defaults still work
-            self.prefs_warnings = [be.describe_error(exc)[0]]
-            from ssotui.core.prefs import Prefs
-
-            return Prefs()
-
-    def _update_prefs(self, change: Callable[[Any], Any]) -> bool:
-        """False when refused (prefs.toml unreadable: said so, nothing changed)."""
+    @work(thread=True, exit_on_error=False, group="prefs")
+    def save_prefs(self, change: Callable[[Any], Any],
+                   done: Callable[[bool], None] | None = None) -> None:
         from ssotui.core import prefs
 
         try:
-            self.prefs = prefs.update_prefs(change)
-        except prefs.PrefsUnreadable as exc:  # the user's file stays as it is: refuse
-            self.notify(str(exc), title="preferences", severity="error")
-            return False
-        except Exception as exc:  # noqa: BLE001 - keep the change for this run
-            self.prefs = change(self.prefs)
-            self.notify(f"preferences not saved: {be.describe_error(exc)[0]}",
-                        severity="warning")
-        return True
+            saved = prefs.update_prefs(change)
+        except Exception as exc:  # noqa: BLE001 - e.g. an unparsable prefs.toml: refused
+            text = be.describe_error(exc)[0]
+            self.call_from_thread(self.notify, f"preferences not saved: {text}",
+                                  title="preferences", severity="error", markup=False)
+            if done is not None:
+                self.call_from_thread(done, False)
+            return
+        self.call_from_thread(self._saved, saved, done)
 
-    def default_format(self) -> str:
-        return str(self.prefs.default_format or "env")
-
-    def print_format(self) -> str:
-        return self.fmt or self.default_format()
-
-    def name_template(self) -> str:
-        return str(self.prefs.name_template)
-
-    def credentials_template(self) -> str:
-        return str(self.prefs.credentials_template)
-
-    def favorites(self) -> set[str]:
-        """Account ids with at least one favorite role."""
-        return {k.split("/", 1)[0] for k in self.prefs.favorites}
+    def _saved(self, saved: Any, done: Callable[[bool], None] | None) -> None:
+        self.store.prefs = saved
+        if done is not None:
+            done(True)
 
     def is_favorite(self, account_id: str, role: str | None) -> bool:
-        return f"{account_id}/{role}" in self.prefs.favorites
+        return self.store.is_favorite(account_id, role)
 
-    def toggle_favorite(self, account_id: str, role: str | None) -> bool | None:
-        """Whether it is a favorite now; None when refused (the app said why)."""
-        from ssotui.core import prefs
-
-        key = f"{account_id}/{role or ''}"
-        if not self._update_prefs(lambda p: prefs.with_favorite_toggled(p, key)):
-            return None
-        return key in self.prefs.favorites
-
-    def remember(self, account_id: str, role: str) -> None:
-        from ssotui.core import prefs
-
-        self._update_prefs(lambda p: prefs.with_recent(p, f"{account_id}/{role}"))
-
-    def shortcuts(self) -> list[tuple[str, str | None]]:
-        """What keys 1–9 jump to: favorites, then recent ones, without repeats."""
-        seen: list[str] = []
-        for key in [*self.prefs.favorites, *self.prefs.recent]:
-            if key not in seen:
-                seen.append(key)
-        out: list[tuple[str, str | None]] = []
-        for key in seen[:9]:
-            account, _, role = key.partition("/")
-            out.append((account, role or None))
-        return out
+    def main_screen(self, backend: be.Backend, cached: Any = None) -> MainScreen:
+        query, self.start_query = self.start_query, ""  # only the first main screen starts with it
+        return MainScreen(backend, self.store, print_env=self.print_env, fmt=self.fmt,
+                          clock=self.clock, cached=cached, ready=lambda: self.ready,
+                          query=query)
 
     # -- start --------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -159,11 +137,9 @@ class SsotuiApp(App[str | None]):
         frame. Otherwise a blank screen, and on_mount decides where to go."""
         pre, self.prefetch = self.prefetch, None
         if pre is not None and pre.ready(0.05) and pre.session is not None:
-            from ssotui.tui.screens.main import MainScreen
-
             self.backend = be.Backend(pre.session)
             self.backend.token = pre.token
-            return MainScreen(self.backend, pre.cached)
+            return self.main_screen(self.backend, pre.cached)
         return super().get_default_screen()
 
     def on_mount(self) -> None:
@@ -171,27 +147,30 @@ class SsotuiApp(App[str | None]):
         # (sign-in, picker, an error) by this timer
         self.set_timer(1.0, settle_gc)
         for w in self.prefs_warnings:
-            self.notify(w, title="preferences", severity="warning")
+            self.notify(w, title="preferences", severity="warning", markup=False)
         if self.backend is None:  # the main screen is not already the first screen
             self.start()
 
     def on_ready(self) -> None:
         self.ready = True
-        first_frame_drawn = getattr(self.screen, "first_frame_drawn", None)
-        if first_frame_drawn is not None:
-            first_frame_drawn()
+        self.screen.post_message(FirstFrame())
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start")
     def start(self) -> None:
-        from ssotui.tui.screens.sessions import NewSessionScreen, SessionsScreen
-
+        """Read the config (on a thread) and go where it says."""
         try:
             sessions = be.load_sessions()
         except Exception as exc:  # noqa: BLE001 - a malformed config: say where
-            self.push_screen(ErrorScreen("Cannot read the AWS config", be.describe_error(exc)[0]))
+            self.call_from_thread(self.push_screen, ErrorScreen(
+                "Cannot read the AWS config", be.describe_error(exc)[0]))
             return
+        self.call_from_thread(self._start_with, sessions)
+
+    def _start_with(self, sessions: list[SsoSession]) -> None:
+        from ssotui.tui.screens.sessions import NewSessionScreen
+
         if self.session_name:
-            match = [s for s in sessions if s.name == self.session_name
-                     or s.legacy_profile == self.session_name]
+            match = [s for s in sessions if self.session_name in (s.name, s.legacy_profile)]
             if not match:
                 names = ", ".join(s.name for s in sessions) or "none configured"
                 self.push_screen(ErrorScreen(
@@ -203,25 +182,28 @@ class SsotuiApp(App[str | None]):
         elif len(sessions) == 1:
             self.open_session(sessions[0])
         elif sessions:
-            self.push_screen(SessionsScreen(sessions))
+            self.push_screen(self._picker(sessions, can_go_back=False))
         else:
-            self.push_screen(NewSessionScreen())
+            self.push_screen(NewSessionScreen(be.config_path()))
 
-    def token_for(self, session: SsoSession) -> Token | None:
-        try:
-            return be.load_token(session)
-        except Exception:  # noqa: BLE001 - shown as signed out
-            return None
-
-    def show_picker(self) -> None:
+    def _picker(self, sessions: list[SsoSession], can_go_back: bool) -> Screen[Any]:
         from ssotui.tui.screens.sessions import SessionsScreen
 
+        return SessionsScreen(sessions, self.clock, can_go_back=can_go_back)
+
+    @on(SwitchSession)
+    def show_picker(self) -> None:
+        self.load_picker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start")
+    def load_picker(self) -> None:
         try:
             sessions = be.load_sessions()
         except Exception as exc:  # noqa: BLE001
-            self.notify(be.describe_error(exc)[0], severity="error")
+            self.call_from_thread(self.notify, be.describe_error(exc)[0], severity="error",
+                                  markup=False)
             return
-        self.push_screen(SessionsScreen(sessions, can_go_back=True))
+        self.call_from_thread(self.push_screen, self._picker(sessions, can_go_back=True))
 
     def _clear_stack(self) -> None:
         """Down to the first screen. When that is a main screen (see
@@ -229,13 +211,17 @@ class SsotuiApp(App[str | None]):
         so it stays underneath, hidden, with its listing stopped and its list dropped."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        retire = getattr(self.screen_stack[0], "retire", None)
-        if retire is not None:
-            retire()
+        first = self.screen_stack[0]
+        if isinstance(first, MainScreen):
+            first.retire()
 
     def _reset_to(self, screen: Screen[Any], callback: Any = None) -> None:
         self._clear_stack()
         self.push_screen(screen, callback)
+
+    @on(OpenSession)
+    def _open_session(self, message: OpenSession) -> None:
+        self.open_session(message.session)
 
     def open_session(self, session: SsoSession) -> None:
         self.backend = be.Backend(session)
@@ -250,7 +236,8 @@ class SsotuiApp(App[str | None]):
             return
         except Exception as exc:  # noqa: BLE001 - e.g. network down during a refresh
             self.call_from_thread(self.notify, be.describe_error(exc)[0],
-                                  title="token refresh failed", severity="error")
+                                  title="token refresh failed", severity="error",
+                                  markup=False)
             self.call_from_thread(self.sign_in, backend, self._signed_in, True)
             return
         # read the listing cache here, off the UI thread, so the main screen's first
@@ -258,9 +245,7 @@ class SsotuiApp(App[str | None]):
         self.call_from_thread(self.show_main, backend, backend.cached_org())
 
     def show_main(self, backend: be.Backend, cached: Any = None) -> None:
-        from ssotui.tui.screens.main import MainScreen
-
-        self._reset_to(MainScreen(backend, cached))
+        self._reset_to(self.main_screen(backend, cached))
 
     def _signed_in(self, ok: bool | None) -> None:
         if ok and self.backend is not None:
@@ -268,10 +253,15 @@ class SsotuiApp(App[str | None]):
         else:
             self.start_over()
 
+    @on(StartOver)
     def start_over(self) -> None:
         self._clear_stack()
         self.session_name = None
         self.start()
+
+    @on(SignInNeeded)
+    def _sign_in_needed(self, message: SignInNeeded) -> None:
+        self.sign_in(message.backend, message.then)
 
     def sign_in(self, backend: be.Backend, then: Callable[[bool | None], None],
                 reset: bool = False) -> None:
@@ -285,14 +275,14 @@ class SsotuiApp(App[str | None]):
 
     # -- command palette ----------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from ssotui.tui.screens.main import ACTIONS, MainScreen
-
         if isinstance(screen, MainScreen):
-            for _, action, label, text in ACTIONS:
-                if action == "quit":
+            for action in ACTIONS:
+                if action.id in ("quit", "list_mode"):
                     continue
-                yield SystemCommand(label.rstrip("…").capitalize(), text,
-                                    getattr(screen, f"action_{action}"))
+                key = format_key(key_of(action, self.store.keys))
+                yield SystemCommand(action.label.rstrip("…").capitalize(),
+                                    f"{action.help} · {key}",
+                                    getattr(screen, f"action_{action.id}"))
             yield SystemCommand("Logout", "sign out of this sso-session (portal Logout)",
                                 self.action_logout)
         yield from super().get_system_commands(screen)
@@ -307,7 +297,8 @@ class SsotuiApp(App[str | None]):
             backend.logout()
         except Exception as exc:  # noqa: BLE001
             self.call_from_thread(self.notify, be.describe_error(exc)[0],
-                                  title="logout failed", severity="error")
+                                  title="logout failed", severity="error", markup=False)
             return
-        self.call_from_thread(self.notify, f"signed out of {backend.session.name}")
+        self.call_from_thread(self.notify, f"signed out of {backend.session.name}",
+                              markup=False)
         self.call_from_thread(self.sign_in, backend, self._signed_in, True)

@@ -48,9 +48,9 @@ class _LazyClients:
 
     def __getattr__(self, name: str) -> Any:
         real = self.real()
-        if name == "listing":  # the listing client if clients.py has one, else sso
-            return getattr(real, "listing", None) or real.sso
-        return getattr(real, name)
+        if name == "listing":  # Clients.listing is None when made without one
+            return real.listing or real.sso
+        return getattr(real, name)  # a proxy: any attribute of Clients
 
 
 GATE_TIMEOUT = 1.0  # the longest a listing call waits for the UI to let it go

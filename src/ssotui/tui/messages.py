@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,3 +53,39 @@ class ActionFailed(Message):
     what: str
     text: str
     needs_login: bool = False
+
+
+# -- screens to the app (screens never import the app) --------------------------------
+
+@dataclass
+class SwitchSession(Message):
+    """Show the sso-session picker (from the main screen)."""
+
+
+@dataclass
+class OpenSession(Message):
+    """Open this sso-session (picker or new-session form)."""
+
+    session: SsoSession
+
+
+@dataclass
+class StartOver(Message):
+    """Read the config again and start from the top (the error screen's retry)."""
+
+
+@dataclass
+class SignInNeeded(Message):
+    """The token is no longer accepted: sign in, then call `then(ok)`."""
+
+    backend: Any
+    then: Callable[[bool | None], None]
+
+
+@dataclass
+class SavePrefs(Message):
+    """Write a change to the preferences on a thread; `done(saved)` follows on the UI
+    thread (the app's store then holds what was saved; a refusal was said)."""
+
+    change: Callable[[Any], Any]
+    done: Callable[[bool], None] | None = None

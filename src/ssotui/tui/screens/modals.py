@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,11 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ssotui.tui import backend as be
+from ssotui.tui.actions import ACTIONS, key_of
 
 
 class ExportScreen(ModalScreen[str | None]):
@@ -48,37 +51,42 @@ class ExportScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class HelpScreen(ModalScreen[None]):
-    """Every key, from the same table the footer and palette use."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "close"),
+def help_rows(keys: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(key now, list-mode letter, what it does) for every action (tui.actions), with
+    the keys remapped in prefs, then the keys for moving."""
+    rows = [(format_key(key_of(a, keys)), format_key(a.letter) if a.letter else "", a.help)
+            for a in ACTIONS]
+    return rows + [
+        ("alt+1 … 9", "1 … 9", "jump to favorite / recent (the number left of the account)"),
+        ("↑ ↓", "j k", "move the highlighted account (PgUp/PgDn/Home/End jump)"),
+        ("← → Tab", "", "choose among the highlighted account's roles"),
+        ("any text", "", "types into the filter: no letter, digit or space is a key there"),
+        ("ctrl+p", "", "command palette (every action, logout, theme)"),
     ]
 
-    def compose(self) -> ComposeResult:
-        from ssotui.tui.screens.main import ACTIONS
 
-        keys: list[tuple[str, str]] = []
-        for key, _, _, text in ACTIONS:
-            keys.append(({"slash": "/", "question_mark": "?"}.get(key, key), text))
-        keys += [
-            ("Enter", "on a role: copy (with --print-env: print and exit)"),
-            ("1 … 9", "jump to favorite / recent account and role"),
-            ("↑ ↓ j k", "move; PgUp/PgDn/Home/End jump"),
-            ("Tab", "switch between accounts and roles"),
-            ("Esc", "leave / clear the filter; close dialogs"),
-            ("ctrl+p", "command palette (all actions, logout, theme)"),
-            ("any letter", "not bound above: starts filtering"),
-        ]
+class HelpScreen(ModalScreen[None]):
+    """Every key, from the same table the key bar and palette use."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q,question_mark", "close", "close"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
         body = Text()
-        for key, desc in keys:
+        body.append(f"  {'key':<11}{'list mode':<11}\n", "dim")
+        for key, letter, desc in self.rows:
             body.append(f"  {key:<11}", "bold")
+            body.append(f"{letter:<11}", "bold")
             body.append(desc + "\n")
         with Vertical(id="dialog"):
             yield Label("Keys", classes="dialog-title")
             yield Static(body, id="help-text")
-            yield Label("Esc close", classes="dialog-hint")
+            yield Label("Esc close · list mode: Esc from the filter", classes="dialog-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
-

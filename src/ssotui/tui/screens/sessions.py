@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -15,18 +18,18 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ssotui.core.models import SsoSession, Token
+from ssotui.core.text import shown
 from ssotui.tui import backend as be
+from ssotui.tui.closing import tolerate_closing
+from ssotui.tui.messages import OpenSession
 from ssotui.tui.widgets.keybar import KeyBar
 from ssotui.tui.widgets.statusbar import time_left
 
-if TYPE_CHECKING:
-    from ssotui.tui.app import SsotuiApp
 
-
-def session_state(token: Token | None, app: SsotuiApp) -> Text:
+def session_state(token: Token | None, now: datetime) -> Text:
     if token is None:
         return Text("signed out", style="dim")
-    left = time_left(token.expires_at, app.clock())
+    left = time_left(token.expires_at, now)
     if left == "expired":
         return Text("expired", style="red")
     return Text(f"signed in · {left}", style="green")
@@ -41,14 +44,12 @@ class SessionsScreen(Screen[None]):
         Binding("q", "quit", "quit"),
     ]
 
-    def __init__(self, sessions: list[SsoSession], can_go_back: bool = False) -> None:
+    def __init__(self, sessions: list[SsoSession], clock: Callable[[], datetime],
+                 can_go_back: bool = False) -> None:
         super().__init__()
         self.sessions = sessions
+        self.clock = clock
         self.can_go_back = can_go_back
-
-    @property
-    def ssotui(self) -> SsotuiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -58,24 +59,40 @@ class SessionsScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.load_tokens()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="tokens")
+    def load_tokens(self) -> None:
+        """Each session's token file, read here rather than on the UI thread."""
+        tokens: list[Token | None] = []
+        for s in self.sessions:
+            try:
+                tokens.append(be.load_token(s))
+            except Exception:  # noqa: BLE001 - shown as signed out
+                tokens.append(None)
+        self.app.call_from_thread(self._show, tokens)
+
+    @tolerate_closing
+    def _show(self, tokens: list[Token | None]) -> None:
         ol = self.query_one(OptionList)
-        width = max((len(s.name) for s in self.sessions), default=8)
-        url_width = max((len(s.start_url) for s in self.sessions), default=20)
-        for i, s in enumerate(self.sessions):
+        width = max((len(shown(s.name)) for s in self.sessions), default=8)
+        url_width = max((len(shown(s.start_url)) for s in self.sessions), default=20)
+        now = self.clock()
+        for i, (s, token) in enumerate(zip(self.sessions, tokens, strict=True)):
             grid = Table.grid(padding=(0, 2))
-            grid.add_row(Text(s.name.ljust(width), style="bold"),
-                         Text(s.start_url.ljust(url_width)), Text(s.region.ljust(14)),
-                         session_state(self.ssotui.token_for(s), self.ssotui))
+            grid.add_row(Text(shown(s.name).ljust(width), style="bold"),
+                         Text(shown(s.start_url).ljust(url_width)),
+                         Text(shown(s.region).ljust(14)), session_state(token, now))
             ol.add_option(Option(grid, id=str(i)))
         ol.highlighted = 0
-        ol.focus()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.ssotui.open_session(self.sessions[int(event.option.id or 0)])
+        self.post_message(OpenSession(self.sessions[int(event.option.id or 0)]))
 
     def action_new(self) -> None:
-        self.app.push_screen(NewSessionScreen())
+        self.app.push_screen(NewSessionScreen(be.config_path()))
 
     def action_back(self) -> None:
         if self.can_go_back:
@@ -93,10 +110,14 @@ class NewSessionScreen(Screen[None]):
         Binding("ctrl+s", "create", "create"),
     ]
 
+    def __init__(self, config: Path) -> None:
+        super().__init__()
+        self.config = config
+
     def compose(self) -> ComposeResult:
         with Vertical(id="newsession"):
             yield Label("Create an sso-session", classes="dialog-title")
-            yield Static(Text(f"It is added to {be.config_path()}; nothing else changes.",
+            yield Static(Text(f"It is added to {shown(self.config)}; nothing else changes.",
                               style="dim"))
             for field, placeholder, value in (
                 ("name", "e.g. corp", ""),
@@ -141,9 +162,9 @@ class NewSessionScreen(Screen[None]):
                 self.query_one("#form-error", Static).update,
                 Text("✗ " + be.describe_error(exc)[0], style="bold red"))
             return
-        app: SsotuiApp = self.app  # type: ignore[assignment]
-        self.app.call_from_thread(app.notify, f"added [sso-session {session.name}]")
-        self.app.call_from_thread(app.open_session, session)
+        self.app.call_from_thread(self.notify, f"added [sso-session {shown(session.name)}]",
+                                  markup=False)
+        self.post_message(OpenSession(session))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

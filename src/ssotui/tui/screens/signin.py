@@ -21,6 +21,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ssotui.core.text import shown
 from ssotui.tui import backend as be
 from ssotui.tui.closing import tolerate_closing
 from ssotui.tui.messages import SignInEvent
@@ -36,7 +37,7 @@ display_filter: Callable[[str], str] = _identity
 
 
 def _shown(text: str) -> str:
-    return display_filter(text)
+    return display_filter(shown(text))
 
 
 class SignInScreen(Screen[bool]):
@@ -66,8 +67,8 @@ class SignInScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         s = self.backend.session
         with Vertical(id="signin"):
-            yield Static(Text.assemble(("Sign in to ", ""), (s.name, "bold"),
-                                       (f"\n{s.start_url} · {s.region}", "dim")),
+            yield Static(Text.assemble(("Sign in to ", ""), (shown(s.name), "bold"),
+                                       "\n", (shown(f"{s.start_url} · {s.region}"), "dim")),
                          id="signin-title")
             yield Static("", id="signin-how")
             with Center():
@@ -77,9 +78,7 @@ class SignInScreen(Screen[bool]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if self.kind is None:
-            self.kind = self.backend.flow_kind()
-        self.start()
+        self.start()  # the flow's kind, when not given, is chosen on the worker thread
 
     def on_unmount(self) -> None:
         self.cancel_event.set()  # the flow thread ends within a second
@@ -94,23 +93,36 @@ class SignInScreen(Screen[bool]):
         self.query_one("#signin-code", Static).update("")
         self.query_one("#signin-code", Static).display = False
         self.query_one("#signin-url", Static).update("")
+        self._show_how(self.kind)
+        self._state("starting…")
+        self.run_flow(self.kind, self.cancel_event, self.generation)
+
+    @tolerate_closing
+    def _show_how(self, kind: str | None) -> None:
+        if kind is None:
+            return
+        self.kind = kind
         how = ("Sign in through your browser (authorization code with PKCE)."
-               if self.kind == "pkce" else
+               if kind == "pkce" else
                "Confirm this code in a browser on any device (device authorization):")
         self.query_one("#signin-how", Static).update(how)
-        self._state("starting…")
-        self.run_flow(self.kind or "pkce", self.cancel_event, self.generation)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="signin")
-    def run_flow(self, kind: str, cancel: threading.Event, generation: int) -> None:
+    def run_flow(self, kind: str | None, cancel: threading.Event, generation: int) -> None:
         opener = self.open_browser if self.open_browser is not None else self._open_in_app
+        from ssotui.core import login
+
+        if kind is None:  # looks at the environment and the disk (a container?)
+            kind = self.backend.flow_kind()
+            self.app.call_from_thread(self._show_how, kind)
+
         try:
             for event in self.backend.login_flow(kind, opener, cancel):
                 self.post_message(SignInEvent(event, generation))
-                if cancel.is_set() and type(event).__name__ in ("Done", "Failed"):
+                if cancel.is_set() and isinstance(event, login.Done | login.Failed):
                     return
         except Exception as exc:  # noqa: BLE001 - shown on screen
-            self.post_message(SignInEvent(_Failure(be.describe_error(exc)[0]), generation))
+            self.post_message(SignInEvent(login.Failed(be.describe_error(exc)[0]), generation))
 
     def _open_in_app(self, url: str) -> bool:
         # App.open_url must run on the UI thread
@@ -121,42 +133,43 @@ class SignInScreen(Screen[bool]):
     def on_sign_in_event(self, message: SignInEvent) -> None:
         if message.generation != self.generation:
             return  # a cancelled attempt still winding down
-        ev = message.event
-        kind = type(ev).__name__
-        if kind == "ShowUrl":
-            self.url = ev.url
-            self.query_one("#signin-url", Static).update(Text.assemble(
-                ("Browser " + ("opened at" if ev.opened else "did not open; visit") + ":\n",
-                 "dim"),
-                (_shown(ev.url), "underline"), ("\nu copies this URL", "dim")))
-            self._state("waiting for you to approve in the browser…")
-        elif kind == "ShowCode":
-            self.url = ev.verification_uri_complete or ev.verification_uri
-            code = self.query_one("#signin-code", Static)
-            code.display = True
-            code.update(Text(" ".join(_shown(ev.user_code)), style="bold"))
-            self.query_one("#signin-url", Static).update(Text.assemble(
-                ("Open ", "dim"), (_shown(ev.verification_uri), "underline"),
-                (" and enter the code above, or open directly:\n", "dim"),
-                (_shown(self.url), "underline"), ("\nu copies this URL", "dim")))
-            self._state("waiting for approval…")
-        elif kind == "Waiting":
-            mins = max(1, math.ceil(ev.seconds_left / 60))
-            self._state(f"waiting for approval… (about {mins} min left · Esc cancels)")
-        elif kind == "Done":
-            self.running = False
-            self.backend.token = ev.token
-            self._state("signed in")
-            self.dismiss(True)
-        elif kind in ("Failed", "_Failure"):
-            self.running = False
-            self.failed = True
-            reason = str(ev.reason)
-            if reason == "cancelled":
-                self._state("cancelled · r retry · Esc back · q quit", error=False)
-            else:
-                self._state(f"✗ {reason}\nr retry · d device code · b browser · q quit",
-                            error=True)
+        from ssotui.core import login
+
+        match message.event:
+            case login.ShowUrl(url=url, opened=opened):
+                self.url = url
+                self.query_one("#signin-url", Static).update(Text.assemble(
+                    ("Browser " + ("opened at" if opened else "did not open; visit") + ":\n",
+                     "dim"),
+                    (_shown(url), "underline"), ("\nu copies this URL", "dim")))
+                self._state("waiting for you to approve in the browser…")
+            case login.ShowCode(user_code=user_code, verification_uri=uri,
+                                verification_uri_complete=complete):
+                self.url = complete or uri
+                code = self.query_one("#signin-code", Static)
+                code.display = True
+                code.update(Text(" ".join(_shown(user_code)), style="bold"))
+                self.query_one("#signin-url", Static).update(Text.assemble(
+                    ("Open ", "dim"), (_shown(uri), "underline"),
+                    (" and enter the code above, or open directly:\n", "dim"),
+                    (_shown(self.url), "underline"), ("\nu copies this URL", "dim")))
+                self._state("waiting for approval…")
+            case login.Waiting(seconds_left=seconds_left):
+                mins = max(1, math.ceil(seconds_left / 60))
+                self._state(f"waiting for approval… (about {mins} min left · Esc cancels)")
+            case login.Done(token=token):
+                self.running = False
+                self.backend.token = token
+                self._state("signed in")
+                self.dismiss(True)
+            case login.Failed(reason=reason):
+                self.running = False
+                self.failed = True
+                if reason == "cancelled":
+                    self._state("cancelled · r retry · Esc back · q quit", error=False)
+                else:
+                    self._state(f"✗ {shown(reason)}\nr retry · d device code · b browser · "
+                                "q quit", error=True)
 
     def _state(self, text: str, error: bool = False) -> None:
         self.query_one("#signin-state", Static).update(
@@ -167,11 +180,16 @@ class SignInScreen(Screen[bool]):
             self.notify("no URL yet", severity="warning")
             return
         self.app.copy_to_clipboard(self.url)
+        self.copy_to_system(self.url)
+        self.notify("sign-in URL copied")
+
+    @work(thread=True, exit_on_error=False, group="clipboard")
+    def copy_to_system(self, text: str) -> None:
+        """The system clipboard tool is a subprocess: not on the UI thread."""
         try:
-            self.backend.system_clipboard(self.url)
+            self.backend.system_clipboard(text)
         except Exception:  # noqa: BLE001 - OSC 52 already copied it
             pass
-        self.notify("sign-in URL copied")
 
     def action_cancel(self) -> None:
         if self.running:
@@ -199,8 +217,3 @@ class SignInScreen(Screen[bool]):
     def action_quit(self) -> None:
         self.cancel_event.set()
         self.app.exit()
-
-
-class _Failure:
-    def __init__(self, reason: str) -> None:
-        self.reason = reason

@@ -55,15 +55,25 @@ class KeyBar(Widget, can_focus=False):
             _, binding, enabled, _ = active[self.app.COMMAND_PALETTE_BINDING]
             palette = (self.app.get_key_display(binding), binding.description, enabled)
         keys: list[tuple[str, str, str, bool]] = []
-        actions: set[str] = set()
+        slots: dict[str, tuple[int, bool]] = {}  # action -> (index in keys, priority)
         for _, binding, enabled, _ in active.values():
-            if not binding.show or binding.action in actions:
+            if not binding.show:
                 continue
             if palette is not None and binding.key == self.app.COMMAND_PALETTE_BINDING:
                 continue
-            actions.add(binding.action)
-            keys.append((binding.key, self.app.get_key_display(binding), binding.description,
-                         enabled))
+            entry = (binding.key, self.app.get_key_display(binding), binding.description,
+                     enabled)
+            action = binding.action.rpartition(".")[2]  # "screen.copy" is "copy"
+            if action in slots:
+                # one key per action: the focused widget's own (list mode's letter)
+                # rather than the screen-wide one
+                index, priority = slots[action]
+                if priority and not binding.priority:
+                    keys[index] = entry
+                    slots[action] = (index, False)
+                continue
+            slots[action] = (len(keys), binding.priority)
+            keys.append(entry)
         return keys, palette
 
     def render(self) -> Text:
@@ -71,20 +81,26 @@ class KeyBar(Widget, can_focus=False):
         text_style = self.get_component_rich_style("keybar--description")
         dim = Style(dim=True)
         keys, palette = self._keys()
+        right = Text()
+        if palette is not None:
+            shown, description, palette_enabled = palette
+            right = Text.assemble("▏", (f"{shown} ", key_style), (f"{description} ", text_style))
+        room = self.size.width - right.cell_len
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, str, bool]] = []
-        for key, shown, description, enabled in keys:
+        for key, shown_key, description, enabled in keys:
+            item = Text.assemble(
+                (f" {shown_key} ", key_style if enabled else key_style + dim),
+                (f"{description} ", text_style if enabled else text_style + dim))
+            if line.cell_len + item.cell_len > room:
+                break  # whole keys only: a cut-off label reads as another word
             start = line.cell_len
-            line.append(f" {shown} ", key_style if enabled else key_style + dim)
-            line.append(f"{description} ", text_style if enabled else text_style + dim)
+            line.append_text(item)
             spans.append((start, line.cell_len, key, enabled))
         if palette is not None:
-            shown, description, enabled = palette
-            right = Text.assemble("▏", (f"{shown} ", key_style), (f"{description} ", text_style))
-            room = self.size.width - right.cell_len
-            line.truncate(max(0, room), pad=True)
-            spans = [s for s in spans if s[1] <= room]
-            spans.append((room, self.size.width, self.app.COMMAND_PALETTE_BINDING, enabled))
+            line.pad_right(max(0, room - line.cell_len))
+            spans.append((room, self.size.width, self.app.COMMAND_PALETTE_BINDING,
+                          palette_enabled))
             line.append_text(right)
         self._spans = spans
         return line

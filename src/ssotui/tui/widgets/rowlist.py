@@ -148,10 +148,17 @@ class RowList(ScrollView, can_focus=True):
         if self.current is not None:
             self.post_message(self.Selected(self, self.current))
 
+    #: a click takes the focus (False: it only moves the cursor, the focus stays put)
+    click_focuses = True
+
+    def focus_on_click(self) -> bool:  # Textual asks this on mouse down
+        return self.click_focuses
+
     def on_click(self, event: Any) -> None:
         row = int(self.scroll_y) + event.y
         if 0 <= row < len(self._rows):
-            self.focus()
+            if self.click_focuses:
+                self.focus()
             self.set_cursor(row, force=False)
 
     def render_lines(self, crop: Region) -> list[Strip]:

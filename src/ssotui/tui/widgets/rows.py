@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from rich.segment import Segment
 from rich.style import Style
 
+from ssotui.core.text import shown
 from ssotui.tui.filtering import Entry, match_spans
 
 MATCH = Style(bold=True, underline=True)
 DIM = Style(dim=True)
 DIM_MATCH = DIM + MATCH
 STAR = Style(color="yellow")
+NUMBER = Style(color="cyan", bold=True)
 
 
 def highlighted(text: str, terms: Sequence[str], base: Style | None = None,
@@ -41,15 +43,20 @@ def highlighted(text: str, terms: Sequence[str], base: Style | None = None,
     return out
 
 
-def account_row(entry: Entry, width: int, terms: Sequence[str]) -> list[Segment]:
+def account_row(entry: Entry, width: int, terms: Sequence[str],
+                number: int | None = None) -> list[Segment]:
+    """`number`: its favorite/recent shortcut (alt+number), shown before the star."""
     id_width = 12
     show_count = width >= 56
-    name_width = max(8, width - id_width - 2 - 1 - (10 if show_count else 0))
-    name = entry.name if len(entry.name) <= name_width else entry.name[: name_width - 1] + "…"
-    out = [Segment("★ " if entry.favorite else "  ", STAR)]
+    name_width = max(8, width - id_width - 3 - 1 - (10 if show_count else 0))
+    name = shown(entry.name)  # control characters visible, never sent to the terminal
+    if len(name) > name_width:
+        name = name[: name_width - 1] + "…"
+    out = [Segment(str(number) if number else " ", NUMBER),
+           Segment("★ " if entry.favorite else "  ", STAR)]
     out += highlighted(name, terms)
     out.append(Segment(" " * (name_width - len(name) + 1)))
-    out += highlighted(entry.account_id, terms, DIM, DIM_MATCH)
+    out += highlighted(shown(entry.account_id), terms, DIM, DIM_MATCH)
     if show_count:
         if entry.roles is None:
             out.append(Segment("  …", DIM))
@@ -62,7 +69,7 @@ def account_row(entry: Entry, width: int, terms: Sequence[str]) -> list[Segment]
 def role_row(role: str, width: int, terms: Sequence[str],
              profiles: Sequence[str] = ()) -> list[Segment]:
     out = [Segment(" ")]
-    out += highlighted(role, terms)
+    out += highlighted(shown(role), terms)
     if profiles:
-        out.append(Segment("  → " + ", ".join(profiles), DIM))
+        out.append(Segment("  → " + ", ".join(map(shown, profiles)), DIM))
     return out

@@ -1,0 +1,75 @@
+"""The preferences as the screens read them, held in memory by the app.
+
+Screens read and change this object on the UI thread (no I/O); a change is also
+posted to the app (messages.SavePrefs), which writes it on a thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class PrefStore:
+    def __init__(self, prefs: Any, keys: dict[str, str] | None = None) -> None:
+        self.prefs = prefs
+        self.keys: dict[str, str] = keys or {}  # Textual keymap: binding id -> keys
+
+    def apply(self, change: Callable[[Any], Any]) -> None:
+        self.prefs = change(self.prefs)
+
+    def default_format(self) -> str:
+        return str(self.prefs.default_format or "env")
+
+    def name_template(self) -> str:
+        return str(self.prefs.name_template)
+
+    def credentials_template(self) -> str:
+        return str(self.prefs.credentials_template)
+
+    def autoclear_seconds(self) -> float:
+        return float(self.prefs.autoclear_seconds or 0)
+
+    def favorites(self) -> set[str]:
+        """Account ids with at least one favorite role."""
+        return {k.split("/", 1)[0] for k in self.prefs.favorites}
+
+    def is_favorite(self, account_id: str, role: str | None) -> bool:
+        return f"{account_id}/{role or ''}" in self.prefs.favorites
+
+    def shortcuts(self) -> list[tuple[str, str | None]]:
+        """What alt+1–9 jump to: favorites, then recent ones, without repeats."""
+        seen: list[str] = []
+        for key in [*self.prefs.favorites, *self.prefs.recent]:
+            if key not in seen:
+                seen.append(key)
+        out: list[tuple[str, str | None]] = []
+        for key in seen[:9]:
+            account, _, role = key.partition("/")
+            out.append((account, role or None))
+        return out
+
+    def shortcut_numbers(self) -> dict[str, int]:
+        """Account id -> its first shortcut number (shown next to the account)."""
+        out: dict[str, int] = {}
+        for n, (account, _) in enumerate(self.shortcuts(), 1):
+            out.setdefault(account, n)
+        return out
+
+
+def toggled_favorite(key: str) -> Callable[[Any], Any]:
+    def change(prefs: Any) -> Any:
+        from ssotui.core import prefs as core_prefs
+
+        return core_prefs.with_favorite_toggled(prefs, key)
+
+    return change
+
+
+def recent(key: str) -> Callable[[Any], Any]:
+    def change(prefs: Any) -> Any:
+        from ssotui.core import prefs as core_prefs
+
+        return core_prefs.with_recent(prefs, key)
+
+    return change
