@@ -132,3 +132,23 @@ def test_profiles_by_name_inverts_the_screen_index() -> None:
     assert profiles_by_name(index) == {"a": ("111122223333", "Admin"),
                                        "b": ("111122223333", "Admin"),
                                        "c": ("444455556666", "ReadOnly")}
+
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    from ssotui.tui.filtering import matching_roles
+
+    return [(e.name, r) for e, r in matching_roles(ORG, Query.parse(text, PROFILES))]
+
+
+def test_matching_roles_is_one_pair_only_when_the_text_names_one_role() -> None:
+    assert pairs("prod-payments readonly") == [("prod-payments", "ReadOnly")]
+    assert pairs("sandbox") == [("sandbox", "PowerUser")]  # one account with one role
+    assert pairs(ASSUMED) == [("prod-payments", "Admin")]
+    assert pairs("payments-admin") == [("prod-payments", "Admin")]  # a profile
+    assert pairs("arn:aws:iam::111122223333:role/Nope") == []  # no such role there
+    # several: the picker asks
+    assert len(pairs("111122223333")) == 3
+    assert pairs("prod-payments admin") == [("prod-payments", "AdministratorAccess"),
+                                            ("prod-payments", "Admin")]
+    assert len(pairs("readonly")) == 2
+    assert pairs("zzz") == []

@@ -65,8 +65,10 @@ class SsotuiApp(App[str | None]):
     def __init__(self, *, session_name: str | None = None, print_env: bool = False,
                  fmt: str | None = None, clock: Clock | None = None,
                  open_browser: Callable[[str], Any] | None = None,
-                 flow: str | None = None, prefetch: be.Prefetch | None = None) -> None:
+                 flow: str | None = None, prefetch: be.Prefetch | None = None,
+                 query: str = "") -> None:
         super().__init__()
+        self.query_text = query  # `ssotui QUERY…`: typed into the first main screen's filter
         self.prefetch = prefetch
         self.session_name = session_name
         self.print_env = print_env
@@ -168,8 +170,19 @@ class SsotuiApp(App[str | None]):
         if self.backend is None:  # the main screen is not already the first screen
             self.start()
 
+    def fill_filter(self) -> None:
+        """The command line's QUERY into the main screen's filter, once."""
+        from textual.widgets import Input
+
+        if not self.query_text:
+            return
+        for filt in self.screen.query("#filter").results(Input):
+            filt.value, self.query_text = self.query_text, ""
+            filt.cursor_position = len(filt.value)
+
     def on_ready(self) -> None:
         self.ready = True
+        self.fill_filter()
         first_frame_drawn = getattr(self.screen, "first_frame_drawn", None)
         if first_frame_drawn is not None:
             first_frame_drawn()
@@ -254,6 +267,7 @@ class SsotuiApp(App[str | None]):
         from ssotui.tui.screens.main import MainScreen
 
         self._reset_to(MainScreen(backend, cached))
+        self.call_after_refresh(self.fill_filter)
 
     def _signed_in(self, ok: bool | None) -> None:
         if ok and self.backend is not None:

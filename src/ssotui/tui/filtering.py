@@ -310,3 +310,24 @@ def best_role(roles: Sequence[str], terms: Sequence[str]) -> int:
         if s > best_score:
             best, best_score = i, s
     return best
+
+
+def matching_roles(entries: Sequence[Entry], query: Query) -> list[tuple[Entry, str]]:
+    """Every (account, role) pair the query picks, best first: each term must match
+    the account's name or id or that one role. An identifier with a role (an ARN, a
+    profile) picks that pair alone; one without (an id, an email) every role of its
+    accounts. `ssotui --print-env QUERY` prints at once when this is one pair."""
+    target = query.target
+    if target is not None and target.account_id and target.role:
+        want = target.role.lower()
+        return [(e, r) for e in entries if e.account_id == target.account_id
+                for r in e.roles or () if r.lower() == want]
+    pairs: list[Entry] = []
+    owner: dict[int, Entry] = {}
+    for _, e in match_entries(entries, query):  # accounts first: few pairs to build
+        for role in e.roles or ():
+            one = Entry(e.account_id, e.name, e.email, [role])
+            one.rebuild()
+            pairs.append(one)
+            owner[id(one)] = e
+    return [(owner[id(p)], (p.roles or [""])[0]) for p in filter_entries(pairs, query)]
