@@ -30,8 +30,12 @@ def _org(backend: Any) -> tuple[list[Any], dict[str, tuple[str, ...]]] | None:
     cached = backend.cached_org()
     if cached is not None:
         return list(cached.accounts), dict(cached.roles)
+    import sys
+
     from ssotui.core import directory
 
+    print(f"ssotui: listing the accounts of {backend.session.name} (once: later runs "
+          "use the cache)…", file=sys.stderr)
     loader = directory.DirectoryLoader(backend.clients.listing, backend.access_token,
                                        lambda _ev: None, session=backend.session)
     try:
