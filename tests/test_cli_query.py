@@ -83,3 +83,16 @@ def test_signed_out_leaves_it_to_the_picker(aws_env: Any, isolated_home: Path) -
 
     assert exports_for("dev-api admin", None, None) is None  # the picker signs in
     assert aws_env.calls.get("GetRoleCredentials", 0) == 0
+
+
+def test_printing_one_role_never_imports_textual(signed_in: str, aws_env: Any) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom ssotui.commands.assume import exports_for\n"
+            "out = exports_for('dev-api admin', None, None)\n"
+            "print(out is not None and out.startswith('export AWS_ACCESS_KEY_ID='))\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert proc.stdout.splitlines() == ["True", "[]"], proc.stderr
