@@ -40,6 +40,7 @@ REGION = "us-east-1"
 SESSION = "bench"
 LATENCY_MS = 200.0
 TPS = 20.0
+INSTALLED = Path(sys.executable).parent  # the installed build's bin dir (set by main)
 ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui"]
 
 
@@ -249,7 +250,7 @@ def bench_warm(tmp: Path, n: int = 5000, runs: int = 5) -> dict[str, Any]:
             lines = 0
             for _ in range(runs):
                 t0 = time.monotonic()
-                proc = subprocess.Popen([sys.executable, "-m", "ssotui", *args], env=home.env,
+                proc = subprocess.Popen([str(INSTALLED / "ssotui"), *args], env=home.env,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
                 assert proc.stdout is not None
                 data = proc.stdout.read()  # EOF: the listing is printed and stdout released
@@ -456,30 +457,51 @@ def render_tui(t: dict[str, Any]) -> list[str]:
     out = ["## TUI (bench/tui_bench.py, a real pty read with pyte)", "",
            f"Last run {t.get('measured_at', '?')} on {t.get('cpus', '?')} CPUs. Times end when "
            "the bytes completing the screen arrive from the pty; pyte's own parsing "
-           "(pure Python, 10-50 ms a frame) is shown apart.", "",
+           "(pure Python, 10-50 ms a frame) is shown apart. Start-up figures run an installed "
+           "wheel in a scratch venv (bench/installed.py). The machine is shared with other "
+           "jobs: absolute times drift, so compare the ratios, measured in the same minutes. "
+           "Bursts that lose keys are the issue 11 bug of the keyboard model this run had.", "",
            "| figure | result | target |", "|---|---|---|"]
     w = t.get("warm_start_1000")
+    if w and "ratio_to_floor" not in w:  # an older run: no minimal app, the editable install
+        w = None
     if w:
         runs = ", ".join(f"{x:.2f}" for x in sorted(w["runs_s"]))
-        out.append(f"| warm start, 1,000 cached accounts, process start to list on screen "
-                   f"({len(w['runs_s'])} runs, {w.get('measured_at', '?')}) | median **{w['median_s']:.2f} s** "
-                   f"(with pyte {w['median_with_pyte_s']:.2f} s; sorted runs {runs}); "
-                   f"importing Textual alone, same minutes: median "
-                   f"{w['import_textual_median_s']:.2f} s | < 0.6 s |")
+        out.append(f"| warm start, 1,000 cached accounts, process start to list on screen, "
+                   f"installed wheel ({len(w['runs_s'])} runs interleaved, "
+                   f"{w.get('measured_at', '?')}) | **{w['ratio_to_floor']:.2f}x the floor**: "
+                   f"median {w['median_s']:.2f} s (with pyte {w['median_with_pyte_s']:.2f} s; "
+                   f"sorted runs {runs}); floor `python -c \"import textual.app\"` median "
+                   f"{w['import_textual_median_s']:.2f} s; minimal Textual app "
+                   f"(bench/minimal_app.py, 1,000-row OptionList) median "
+                   f"{w['minimal_app_median_s']:.2f} s = **{w['minimal_ratio_to_floor']:.2f}x** "
+                   f"| <= 1.2x the floor |")
     for mode, f in t.get("filter_5000", {}).items():
         net = ("the refresh gets no answer" if mode == "idle" else
                "refresh unthrottled, no latency" if mode == "stress" else
                f"refresh against {f.get('latency_ms', 0):.0f} ms latency, "
                f"{f.get('tps', 0):.0f} req/s")
+        lost = f.get("bursts_with_keys_lost", 0)
+        shown = ", ".join(f"{x:.0f} ms" for x in f.get("burst_ms", []))
+        burst = (f"; the whole query in one read: {shown or 'never shown'}"
+                 + (f" (**keys lost in {lost} of {lost + len(f['burst_ms'])} runs**)"
+                    if lost else "")
+                 + "; "
+                 f"all together median **{f['all_median_ms']:.0f} ms**, p90 "
+                 f"**{f['all_p90_ms']:.0f} ms**" if "burst_ms" in f else "")
         out.append(f"| filter keystroke to updated screen, 5,000 accounts x 3 roles, {mode} "
-                   f"({net}; {f.get('measured_at', '?')}) | median **{f['median_ms']:.0f} ms**, p90 {f['p90_ms']:.0f} ms "
+                   f"({net}; {f.get('measured_at', '?')}) | keys one by one: median "
+                   f"**{f['median_ms']:.0f} ms**, p90 {f['p90_ms']:.0f} ms "
                    f"({len(f['keystrokes_ms'])} keystrokes; with pyte "
-                   f"{f['median_with_pyte_ms']:.0f} ms) | < 50 ms median |")
+                   f"{f['median_with_pyte_ms']:.0f} ms){burst} | median < 30 ms, p90 < 60 ms |")
     hist = t.get("warm_start_history", [])
     if len(hist) > 1:
         runs = "; ".join(f"{h['measured_at'][11:16]} UTC: {h['median_s']:.2f} s "
-                         f"(Textual alone {h['import_textual_median_s']:.2f} s)" for h in hist)
-        out.append(f"| warm start medians of the last {len(hist)} bench runs | {runs} | < 0.6 s |")
+                         f"(Textual alone {h['import_textual_median_s']:.2f} s"
+                         + (f", ratio {h['ratio_to_floor']:.2f}x" if "ratio_to_floor" in h else "")
+                         + ")" for h in hist)
+        out.append(f"| warm start medians of the last {len(hist)} bench runs | {runs} | "
+                   "<= 1.2x the floor |")
     rss = [f["rss_mb"] for f in t.get("filter_5000", {}).values()]
     if rss:
         out.append(f"| RSS with 5,000 accounts listed (largest of the modes) | "
@@ -490,7 +512,8 @@ def render_tui(t: dict[str, Any]) -> list[str]:
 
 def bench_tui() -> None:
     """The TUI figures come from their own script, which writes tui_results.json."""
-    subprocess.run([sys.executable, str(HERE / "tui_bench.py")], check=True)
+    subprocess.run([sys.executable, str(HERE / "tui_bench.py")], check=True,
+                   env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
 
 
 def main() -> int:
@@ -508,8 +531,12 @@ def main() -> int:
         "cpus": os.cpu_count(), "python": platform.python_version(),
         "botocore": botocore.__version__,
     }
+    global INSTALLED
     with tempfile.TemporaryDirectory(prefix="ssotui-bench-") as tmp_name:
         tmp = Path(tmp_name)
+        from installed import build
+
+        INSTALLED = build(tmp / "installed")  # timed starts run the wheel, as users do
         for name in only:
             if name == "cold":
                 res["cold"] = bench_cold(tmp)

@@ -4,10 +4,18 @@
     python bench/tui_bench.py --runs 11 --only warm
     python bench/tui_bench.py --only filter --modes stress
 
-- warm start: a cached org of 1,000 accounts; from process start (fork of
-  `python -m ssotui`) until the first account row is on the pyte screen.
+Every process timed runs from a wheel installed in a scratch venv (bench/installed.py),
+as users run ssotui, never the worktree's editable install.
+
+- warm start: a cached org of 1,000 accounts; from process start (exec of the
+  installed `ssotui` script) until the first account row is on the pyte screen.
+  Interleaved, in the same minutes: the floor `python -c "import textual.app"`, and
+  bench/minimal_app.py (an OptionList of the same 1,000 names) until its first row
+  is on screen; the figures are the ratios to the floor.
 - filter: 5,000 accounts x 3 roles cached; each keystroke typed into the pty, timed
-  until the counts line (or the top row) on screen changes. While the user types,
+  until the counts line (or the top row) on screen changes; then the whole query
+  written at once (many keys in one read), timed until the screen shows the same
+  result as after the last keystroke typed one by one. While the user types,
   ssotui revalidates the cache in the background; the modes say what that costs:
     realistic  the emulator answers like the portal does in bench/run.py
                (200 ms latency, 20 requests/s), the case users meet;
@@ -48,6 +56,11 @@ import pyte
 START_URL = "https://d-emulator.awsapps.com/start"
 SESSION = "bench"
 COLS, ROWS = 120, 36
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent  # the installed build's bin dir (set by main)
+# typed straight into the filter: the main screen starts with the filter focused; its
+# first letter is no action key in the older keyboard model either
+QUERY = "dev adm"
 
 
 def _write_token(home: Path, token: str) -> None:
@@ -112,13 +125,15 @@ class Org:
 
 
 class Pty:
-    """`python -m ssotui` on a pseudo-terminal, its screen kept by pyte."""
+    """A program (by default the installed `ssotui`) on a pseudo-terminal, its screen
+    kept by pyte."""
 
-    def __init__(self, env: dict[str, str], *args: str) -> None:
+    def __init__(self, env: dict[str, str], *args: str, argv: list[str] | None = None) -> None:
+        argv = argv or [str(BIN / "ssotui"), *args]
         self.started = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # child
-            os.execve(sys.executable, [sys.executable, "-m", "ssotui", *args], env)
+            os.execve(argv[0], argv, env)
         self.pid, self.fd = pid, fd
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         self.screen = pyte.Screen(COLS, ROWS)
@@ -183,31 +198,64 @@ def _counts_line(text: str) -> str:
 def _import_textual_s(env: dict[str, str]) -> float:
     """Wall time of `python -c "import textual.app"`: the framework's own floor."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import textual.app"], env=env, check=True)
+    subprocess.run([str(BIN / "python"), "-c", "import textual.app"], env=env, check=True)
     return time.perf_counter() - t
 
 
+def _first_row_s(term: Pty, *shown: str) -> tuple[float, float]:
+    try:
+        t, p = term.wait(lambda s: all(x in s for x in shown))
+        return t - term.started, p - term.started
+    finally:
+        term.close()
+
+
 def warm_start(runs: int) -> dict[str, Any]:
-    """Interleaved with the floor (importing Textual alone): this machine's speed
-    drifts by 1.5x over minutes, so the two are measured in the same minutes."""
+    """Interleaved with the floor (importing Textual alone) and the minimal app: this
+    machine's speed drifts by 1.5x over minutes, so all three share the same minutes."""
     org = Org(1000)
     names = sorted(a.account_name for a, _ in org.emu.org)
-    times, parsed, floor = [], [], []
+    names_file = org.tmp / "names.json"
+    names_file.write_text(json.dumps(names))
+    minimal_argv = [str(BIN / "python"), str(HERE / "minimal_app.py"), str(names_file)]
+    times, parsed, floor, minimal = [], [], [], []
     try:
         for _ in range(runs):
-            term = Pty(org.env, "--sso-session", SESSION)
-            try:
-                t, p = term.wait(lambda s: names[0] in s and "Accounts" in s)
-                times.append(t - term.started)
-                parsed.append(p - term.started)
-            finally:
-                term.close()
+            t, p = _first_row_s(Pty(org.env, "--sso-session", SESSION), names[0], "Accounts")
+            times.append(t)
+            parsed.append(p)
             floor.append(_import_textual_s(org.env))
+            minimal.append(_first_row_s(Pty(org.env, argv=minimal_argv), names[0])[0])
     finally:
         org.close()
-    return {"median_s": statistics.median(times), "runs_s": times,
+    med, fl, mi = (statistics.median(x) for x in (times, floor, minimal))
+    return {"median_s": med, "runs_s": times,
             "median_with_pyte_s": statistics.median(parsed), "runs_with_pyte_s": parsed,
-            "import_textual_median_s": statistics.median(floor), "import_textual_runs_s": floor}
+            "import_textual_median_s": fl, "import_textual_runs_s": floor,
+            "minimal_app_median_s": mi, "minimal_app_runs_s": minimal,
+            "ratio_to_floor": med / fl, "minimal_ratio_to_floor": mi / fl,
+            # per run, each against the floor measured right after it
+            "ratios_per_run": [t / f for t, f in zip(times, floor, strict=True)]}
+
+
+def _burst(env: dict[str, str], query: str, final: str) -> float | None:
+    """The whole query in one write (one read for ssotui: a paste, a fast typist over
+    ssh): seconds until the counts line is `final`, what typing it key by key gave;
+    None when it never is (keys lost: issue 11)."""
+    term = Pty(env, "--sso-session", SESSION)
+    try:
+        term.wait(lambda s: "5,000 accounts" in _counts_line(s))
+        time.sleep(0.3)
+        term.drain()
+        t0 = term.send(query)
+        deadline = t0 + 10
+        while _counts_line(term.text()) != final:
+            if time.perf_counter() > deadline:
+                return None
+            term.pump(0.05)
+        return term.arrived - t0
+    finally:
+        term.close()
 
 
 MODES = {"realistic": {"latency_ms": 200.0, "tps": 20.0}, "stress": {},
@@ -216,16 +264,18 @@ MODES = {"realistic": {"latency_ms": 200.0, "tps": 20.0}, "stress": {},
 
 def filter_and_memory(runs: int, mode: str) -> dict[str, Any]:
     org = Org(5000, **MODES[mode])  # type: ignore[arg-type]
-    query = "pay adm"
+    query = QUERY
     latencies: list[float] = []
     with_pyte: list[float] = []
+    bursts: list[float | None] = []
     rss = float("nan")
     try:
         for _ in range(runs):
             term = Pty(org.env, "--sso-session", SESSION)
             try:
                 term.wait(lambda s: "5,000 accounts" in _counts_line(s))
-                # the filter has the focus from the start: no key before typing
+                time.sleep(0.3)
+                term.drain()
                 for ch in query:
                     if ch == " ":  # changes nothing on screen: type it, do not time it
                         term.send(ch)
@@ -239,6 +289,8 @@ def filter_and_memory(runs: int, mode: str) -> dict[str, Any]:
                     with_pyte.append(p1 - t0)
                     time.sleep(0.15)  # a typist's pace; let the screen settle
                     term.drain()
+                final = _counts_line(term.text())
+                bursts.append(_burst(org.env, query, final))
                 term.send("\x15")  # ctrl+u: clear the filter
                 # stress: memory once the refresh has listed all 5,000 accounts again
                 deadline = time.perf_counter() + (600 if mode == "stress" else 0.5)
@@ -253,8 +305,16 @@ def filter_and_memory(runs: int, mode: str) -> dict[str, Any]:
     def ms(xs: list[float]) -> list[float]:
         return [round(x * 1000, 1) for x in xs]
 
+    arrived = [b for b in bursts if b is not None]
+    lost = len(bursts) - len(arrived)
+    everything = latencies + arrived  # bursts that lost keys are counted apart
     return {"median_ms": statistics.median(latencies) * 1000,
             "p90_ms": sorted(latencies)[int(len(latencies) * 0.9)] * 1000,
+            "burst_ms": ms(arrived), "bursts_with_keys_lost": lost,
+            "burst_median_ms": statistics.median(arrived) * 1000 if arrived else None,
+            # the keystrokes typed one by one and the bursts, together
+            "all_median_ms": statistics.median(everything) * 1000,
+            "all_p90_ms": sorted(everything)[int(len(everything) * 0.9)] * 1000,
             "median_with_pyte_ms": statistics.median(with_pyte) * 1000,
             "keystrokes_ms": ms(latencies), "keystrokes_with_pyte_ms": ms(with_pyte),
             "rss_mb": rss, **MODES[mode]}
@@ -269,11 +329,23 @@ def main() -> int:
     parser.add_argument("--modes", default=",".join(MODES),
                         help="filter modes: " + ", ".join(MODES))
     args = parser.parse_args()
+    global BIN
+    from installed import build
+
+    build_root = Path(tempfile.mkdtemp(prefix="ssotui-bench-build-"))
+    try:
+        BIN = build(build_root)
+        return _measure(args)
+    finally:
+        shutil.rmtree(build_root, ignore_errors=True)
+
+
+def _measure(args: argparse.Namespace) -> int:
     path = Path(__file__).resolve().parent / "tui_results.json"
     # a partial run (--only, --modes) updates its figures and keeps the others
     out: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-    if out.get("version") != 2:
-        out = {"version": 2}
+    if out.get("version") != 3:  # 3: installed build, minimal app, bursts
+        out = {"version": 3}
     def now() -> str:
         return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -282,7 +354,9 @@ def main() -> int:
         # the machine's speed drifts: keep the last runs' medians side by side
         w = out["warm_start_1000"]
         out["warm_start_history"] = [*out.get("warm_start_history", []), {
-            k: w[k] for k in ("measured_at", "median_s", "import_textual_median_s")}][-10:]
+            k: w[k] for k in ("measured_at", "median_s", "import_textual_median_s",
+                              "minimal_app_median_s", "ratio_to_floor",
+                              "minimal_ratio_to_floor")}][-10:]
     if "filter" in args.only:
         filt = out.setdefault("filter_5000", {})
         for mode in [m for m in args.modes.split(",") if m]:

@@ -21,6 +21,8 @@ from ssotui.core.errors import RuntimeFailure, SsotuiError
 #: `--write-credentials` given without a SECTION (NUL can't come from a real argument)
 DEFAULT_SECTION = "\0default"
 
+SHELLS = ["bash", "zsh", "fish", "powershell"]
+
 FORMATS = ["env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process"]
 
 # subcommand -> "module:function"; the function takes the parsed Namespace, returns an exit code
@@ -32,6 +34,7 @@ HANDLERS = {
     "creds": "ssotui.commands.actions:run_creds",
     "profile": "ssotui.commands.actions:run_profile",
     "emulator": "ssotui.commands.emulator:run",
+    "shell-init": "ssotui.commands.shellinit:run",
 }
 
 
@@ -43,10 +46,51 @@ def _session_opt(p: argparse.ArgumentParser, top: bool = False) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """`ssotui [OPTIONS] [QUERY…]` next to `ssotui [OPTIONS] COMMAND …`: words that are
+    not a command start the picker with its filter filled (`args.query`). argparse
+    cannot mix a free positional with subcommands, so the words are taken out first."""
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None,
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        rest = list(sys.argv[1:] if args is None else args)
+        options: list[str] = []
+        query: list[str] = []
+        i = 0
+        while i < len(rest):
+            word = rest[i]
+            if word == "--":
+                query += rest[i + 1:]
+                break
+            if word.startswith("-") and word != "-":
+                options.append(word)
+                if word in VALUE_OPTIONS and i + 1 < len(rest):
+                    options.append(rest[i + 1])
+                    i += 1
+            elif not query and word in HANDLERS:
+                options += rest[i:]  # a subcommand: argparse takes it from here
+                break
+            else:
+                query.append(word)
+            i += 1
+        ns, extra = super().parse_known_args(options, namespace)
+        ns.query = query
+        return ns, extra
+
+
+#: top-level options followed by a value (so the value is not taken for a QUERY word)
+VALUE_OPTIONS = {"--sso-session", "--format"}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ssotui",
-        description="Pick AWS IAM Identity Center accounts and roles from the terminal.",
+        usage="ssotui [OPTIONS] [QUERY ...]\n       ssotui [OPTIONS] COMMAND ...",
+        description="Pick AWS IAM Identity Center accounts and roles from the terminal. "
+        "QUERY starts the picker with its filter filled: an account name, id or email, "
+        "a role or assumed-role ARN, or a profile name. With --print-env and one "
+        "matching role, its exports are printed at once.",
     )
     parser.add_argument("--version", action="version", version=f"ssotui {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -60,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="on Enter, exit printing the role's exports on stdout (for eval)",
     )
     parser.add_argument("--format", choices=FORMATS, help="export format for --print-env")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # plain parsers below: only the top level takes QUERY words
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                parser_class=argparse.ArgumentParser)
 
     p = sub.add_parser("login", help="sign in to an sso-session")
     _session_opt(p)
@@ -109,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="default output format for the profile")
     p.add_argument("--force", action="store_true", help="replace a different block of that name")
     p.add_argument("--dry-run", action="store_true", help="print a diff, write nothing")
+
+    p = sub.add_parser("shell-init", help="print a shell function that switches roles "
+                       "(eval it in your shell's startup file)")
+    p.add_argument("shell", choices=SHELLS, metavar="SHELL", help=" | ".join(SHELLS))
+    p.add_argument("--name", default="sa", help="the function's name (default: sa)")
 
     p = sub.add_parser("emulator", help="run a local IAM Identity Center emulator")
     p.add_argument("--host", default="127.0.0.1")

@@ -1,8 +1,10 @@
-"""`ssotui` with no subcommand: the full-screen picker, `--demo` and `--print-env`.
+"""`ssotui [QUERY…]` with no subcommand: the full-screen picker, `--demo` and `--print-env`.
 
 The UI draws on stderr (Textual's Linux driver writes to `sys.__stderr__`) and reads
 the keyboard from stdin, so with `--print-env` stdout carries only the exports:
-`eval "$(ssotui --print-env)"` works from any POSIX shell.
+`eval "$(ssotui --print-env)"` works from any POSIX shell. It is sized from that
+terminal too (tui.driver), not from stdout. `--print-env QUERY…` naming one role
+prints at once, without drawing (commands.assume).
 """
 
 from __future__ import annotations
@@ -19,6 +21,15 @@ from typing import Any
 
 DEMO_SESSION = "demo"
 DEMO_ACCOUNTS = 60
+# Accounts named so that each single-letter action key (c e p w r s f q) starts the
+# name of some demo account: typing any name must filter, never act (issue 11).
+DEMO_EXTRA = [
+    ("core-network", "713201984455", ["AdministratorAccess", "NetworkAdministrator"]),
+    ("edge-cdn", "520473316092", ["PowerUser", "ReadOnly"]),
+    ("wiki-docs", "908112734561", ["ReadOnly"]),
+    ("research-ml", "375590218846", ["DataScientist", "ReadOnly"]),
+    ("finance-reporting", "689014427735", ["Billing", "ReadOnly"]),
+]
 
 
 def headless_browser(url: str) -> bool:
@@ -42,7 +53,8 @@ def headless_browser(url: str) -> bool:
 def demo_environment(base: Path | None = None, accounts: int = DEMO_ACCOUNTS,
                      seed: int = 22) -> Iterator[dict[str, str]]:
     """An emulator and throwaway HOME/AWS files; the user's ~/.aws is never touched."""
-    from ssotui.emulator import DEFAULT_START_URL, Emulator
+    from ssotui.core.models import Account
+    from ssotui.emulator import DEFAULT_START_URL, Emulator, generate_org
 
     root = base or Path(tempfile.mkdtemp(prefix="ssotui-demo-"))
     home = root / "home"
@@ -57,7 +69,11 @@ def demo_environment(base: Path | None = None, accounts: int = DEMO_ACCOUNTS,
     }
     saved = {k: os.environ.get(k) for k in
              [*paths, "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_PROFILE"]}
-    emu = Emulator(accounts=accounts, roles_per_account=3, seed=seed, approve="auto")
+    extra = DEMO_EXTRA[:max(0, accounts - 1)]
+    org = generate_org(accounts - len(extra), 3, seed) + [
+        (Account(i, name, f"aws+{name}@example-corp.com"), list(roles))
+        for name, i, roles in extra]
+    emu = Emulator(org=org, approve="auto")
     url = emu.start()
     try:
         os.environ.update(paths)
@@ -94,13 +110,38 @@ def _run_app(args: argparse.Namespace, demo: bool) -> Any:
         print_env=bool(getattr(args, "print_env", False)),
         fmt=getattr(args, "format", None),
         open_browser=headless_browser if demo else None,
+        query=query_text(args),
     )
+    if sys.platform != "win32":
+        from ssotui.tui.driver import TerminalDriver
+
+        app.driver_class = TerminalDriver
     result = app.run()
     return result, app.return_code
 
 
+def query_text(args: argparse.Namespace) -> str:
+    return " ".join(getattr(args, "query", None) or [])
+
+
+def _direct(args: argparse.Namespace, demo: bool) -> str | None:
+    """`--print-env QUERY…` naming one role: its exports, nothing drawn."""
+    if not (getattr(args, "print_env", False) and query_text(args).strip()):
+        return None
+    from ssotui.commands.assume import exports_for
+
+    name = getattr(args, "sso_session", None) or (DEMO_SESSION if demo else None)
+    return exports_for(query_text(args), name, getattr(args, "format", None))
+
+
 def run(args: argparse.Namespace) -> int:
     print_env = bool(getattr(args, "print_env", False))
+    if not getattr(args, "demo", False):
+        direct = _direct(args, demo=False)
+        if direct is not None:
+            sys.stdout.write(direct)
+            sys.stdout.flush()
+            return 0
     if getattr(args, "demo", False):
         with demo_environment() as env:
             result, code = _run_app(args, demo=True)

@@ -7,13 +7,18 @@ pre-lowered into one line; a keystroke joins the lines and finds each term in al
 of them with `str.find` and one regex search per matching line rather than a Python
 loop per account (a full scan of 5,000 accounts: 1-10 ms rather than 8-16 ms).
 Highlight spans are computed only for the rows on screen.
+
+A query that is one identifier names a role directly (see `identify`): an account id,
+an account email, a role or assumed-role ARN, or a `[profile]` name from the AWS
+config. It keeps just that account (a profile name: puts it first) and carries the
+role, which `Query.role_index` prefers.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import itemgetter
@@ -69,18 +74,99 @@ def _term_score(term: str, pattern: re.Pattern[str], hay: str) -> int:
     return 10 if pattern.search(hay) else 0
 
 
+# an account id as the console shows it (1111-2222-3333) or as the API does
+_ACCOUNT_ID = re.compile(r"\d{4}-?\d{4}-?\d{4}")
+# arn:PARTITION:iam::ID:role/PATH/NAME and arn:PARTITION:sts::ID:assumed-role/NAME/SESSION
+_ARN = re.compile(r"arn:aws[a-z-]*:(iam|sts)::(\d{12}):(role|assumed-role)/(\S+)")
+# IAM Identity Center names the role it creates AWSReservedSSO_<permission set>_<hash>
+_SSO_ROLE = re.compile(r"AWSReservedSSO_(.+)_[0-9a-fA-F]+")
+_EMAIL = re.compile(r"[^@\s]*@[^@\s]*")  # whole or in part, as it is typed
+PINNED = 1000  # the score of the account an identifier names: above any fuzzy score
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a pasted identifier names. `exact`: keep only that account (an id, ARN or
+    email); otherwise (a profile name) the text also filters as usual."""
+
+    account_id: str = ""
+    role: str = ""
+    email: str = ""
+    exact: bool = True
+
+
+def role_of_arn(name: str) -> str:
+    """The permission set behind an SSO-managed role name, else the name itself."""
+    m = _SSO_ROLE.fullmatch(name)
+    return m.group(1) if m else name
+
+
+def identify(text: str, profiles: Mapping[str, tuple[str, str]] | None = None) -> Target | None:
+    """The role (or account) that `text` names, or None for an ordinary filter.
+
+    `profiles`: profile name -> (account id, role) from the AWS config, read off the UI
+    thread by the caller (see `profiles_by_name`)."""
+    t = text.strip().strip("'\"`")
+    if profiles:
+        name = t[len("[profile "):-1].strip() if t.startswith("[profile ") and \
+            t.endswith("]") else t
+        if name in profiles:
+            account_id, role = profiles[name]
+            return Target(account_id, role, exact=False)
+    if not t or any(c.isspace() for c in t):
+        return None
+    if _ACCOUNT_ID.fullmatch(t):
+        return Target(t.replace("-", ""))
+    m = _ARN.fullmatch(t)
+    if m:
+        _, account_id, kind, rest = m.groups()
+        parts = rest.split("/")
+        # a role ARN ends with the role's name (after its path); an assumed-role ARN
+        # holds the role's name, then the session's
+        name = parts[0] if kind == "assumed-role" else parts[-1]
+        return Target(account_id, role_of_arn(name))
+    if _EMAIL.fullmatch(t):
+        return Target(email=t.lower())
+    return None
+
+
+def profiles_by_name(index: Mapping[tuple[str, str], Iterable[str]]) -> dict[str, tuple[str, str]]:
+    """{profile name: (account id, role)} from the screen's {(account id, role): names}."""
+    return {name: key for key, names in index.items() for name in names}
+
+
 @dataclass
 class Query:
     text: str
     terms: list[str]
     patterns: list[re.Pattern[str]]
+    target: Target | None = None
 
     @classmethod
-    def parse(cls, text: str) -> Query:
+    def parse(cls, text: str, profiles: Mapping[str, tuple[str, str]] | None = None) -> Query:
+        target = identify(text, profiles)
+        if target is not None and target.exact:
+            # highlight what was found (the id), not the letters of an ARN
+            terms = [target.account_id] if target.account_id else [target.email]
+            return cls(text, terms, [_fuzzy(t) for t in terms], target)
         terms = split_terms(text)
-        return cls(text, terms, [_fuzzy(t) for t in terms])
+        return cls(text, terms, [_fuzzy(t) for t in terms], target)
+
+    def _target_score(self, entry: Entry) -> int:
+        """PINNED for the account the identifier names; part of an email (being typed
+        or pasted) keeps the accounts whose email holds it; 0 otherwise."""
+        t = self.target
+        assert t is not None
+        if t.account_id:
+            return PINNED if entry.account_id == t.account_id else 0
+        email = entry.email.lower()
+        return PINNED if email == t.email else (PINNED // 2 if t.email in email else 0)
 
     def score(self, entry: Entry) -> int:
+        if self.target is not None:
+            s = self._target_score(entry)
+            if s or self.target.exact:
+                return s
         total = 0
         hay = entry.hay
         for term, pattern in zip(self.terms, self.patterns, strict=True):
@@ -92,12 +178,23 @@ class Query:
 
     def refines(self, other: Query | None) -> bool:
         """True when every match of self is a match of `other` (typing more letters)."""
+        if self.target is not None or (other is not None and other.target is not None):
+            return False  # an identifier is a different kind of query: scan again
         if other is None or not other.terms:
             return other is not None
         if len(self.terms) < len(other.terms):
             return False
         # each earlier term must be a prefix... substring of the new one at the same slot
         return all(o in n for o, n in zip(other.terms, self.terms, strict=False))
+
+    def role_index(self, roles: Sequence[str]) -> int:
+        """The role to highlight: the one an identifier names, else the best match."""
+        if self.target is not None and self.target.role:
+            want = self.target.role.lower()
+            for i, role in enumerate(roles):
+                if role.lower() == want:
+                    return i
+        return best_role(roles, self.terms)
 
 
 def sort_key(e: Entry) -> tuple[bool, str, str]:
@@ -114,6 +211,15 @@ def match_entries(entries: Sequence[Entry], query: Query) -> list[tuple[int, Ent
 
     The same scores as `Query.score` entry by entry, found by scanning the entries'
     lines joined into one text once per term."""
+    target = query.target
+    if target is not None:
+        by_id = query._target_score
+        if target.exact:  # one account (or a few sharing an email): a plain loop will do
+            return [(s, e) for e in entries if (s := by_id(e))]
+        # a profile name: the usual matches, and the profile's account on top
+        found = {id(e): s for s, e in match_entries(entries, Query(query.text, query.terms,
+                                                                   query.patterns))}
+        return [(s, e) for e in entries if (s := by_id(e) or found.get(id(e), 0))]
     if not query.terms:
         return [(1, e) for e in entries]
     if len(entries) < 64:  # joining costs more than it saves
@@ -204,3 +310,24 @@ def best_role(roles: Sequence[str], terms: Sequence[str]) -> int:
         if s > best_score:
             best, best_score = i, s
     return best
+
+
+def matching_roles(entries: Sequence[Entry], query: Query) -> list[tuple[Entry, str]]:
+    """Every (account, role) pair the query picks, best first: each term must match
+    the account's name or id or that one role. An identifier with a role (an ARN, a
+    profile) picks that pair alone; one without (an id, an email) every role of its
+    accounts. `ssotui --print-env QUERY` prints at once when this is one pair."""
+    target = query.target
+    if target is not None and target.account_id and target.role:
+        want = target.role.lower()
+        return [(e, r) for e in entries if e.account_id == target.account_id
+                for r in e.roles or () if r.lower() == want]
+    pairs: list[Entry] = []
+    owner: dict[int, Entry] = {}
+    for _, e in match_entries(entries, query):  # accounts first: few pairs to build
+        for role in e.roles or ():
+            one = Entry(e.account_id, e.name, e.email, [role])
+            one.rebuild()
+            pairs.append(one)
+            owner[id(one)] = e
+    return [(owner[id(p)], (p.roles or [""])[0]) for p in filter_entries(pairs, query)]
