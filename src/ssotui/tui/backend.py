@@ -7,6 +7,8 @@ happens in this file only. Nothing here touches Textual.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -240,13 +242,24 @@ class Backend:
 
     @staticmethod
     def system_clipboard(text: str, autoclear_seconds: float = 0) -> str:
-        """Copy to the system clipboard; returns where it went, raises RuntimeFailure."""
+        """Copy to the system clipboard (the app has already written OSC 52) and
+        schedule auto-clear of both; returns what happened, as a line for the user."""
         from ssotui.core import clipboard
 
-        where = str(clipboard.copy(text))
-        if autoclear_seconds > 0:
-            clipboard.schedule_clear(text, autoclear_seconds)
-        return where
+        try:
+            system: str | None = str(clipboard.copy(text))
+        except Exception:  # noqa: BLE001 - OSC 52 still copied
+            system = None
+        tty = _terminal_device()
+        tmux = "TMUX" in os.environ
+        plan = clipboard.plan_clear(autoclear_seconds, system=system, osc52=True,
+                                    clear_terminal=tty is not None, tmux=tmux)
+        if plan.seconds > 0:
+            # the detached clearer also outlives ssotui; it writes OSC 52 to the tty
+            clipboard.schedule_clear(text, autoclear_seconds, tty=tty, tmux=tmux)
+        where = (f"also on the system clipboard ({system})" if system
+                 else "through the terminal (OSC 52); no system clipboard tool found")
+        return where + (f"\n{plan.note}" if plan.note else "")
 
     # -- profiles and credentials-file sections -----------------------------
     def profile_name(self, account: Account, role: str, template: str | None) -> str:
@@ -345,3 +358,14 @@ def describe_error(exc: BaseException) -> tuple[str, bool]:
         return (str(exc) or "sign-in needed", True)
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return (text[:200], False)
+
+
+def _terminal_device() -> str | None:
+    """The terminal the picker draws on (stderr), for the OSC 52 clear; None if none."""
+    for stream in (sys.__stderr__, sys.__stdin__):
+        try:
+            if stream is not None and os.isatty(stream.fileno()):
+                return os.ttyname(stream.fileno())
+        except (OSError, ValueError):
+            continue
+    return None

@@ -26,7 +26,7 @@ from ssotui.core.text import shown
 from ssotui.tui import backend as be
 from ssotui.tui.actions import main_bindings
 from ssotui.tui.closing import tolerate_closing
-from ssotui.tui.filtering import Entry, Query, best_role
+from ssotui.tui.filtering import Entry, Query, profiles_by_name
 from ssotui.tui.listing import ListingController
 from ssotui.tui.orgmodel import OrgModel
 from ssotui.tui.prefstore import PrefStore
@@ -130,7 +130,8 @@ class MainScreen(MainActions):
             self.set_query(event.value)
 
     def set_query(self, text: str) -> None:
-        self.model.query = Query.parse(text)
+        # a pasted [profile] name names its account and role (the index is read on a worker)
+        self.model.query = Query.parse(text, profiles_by_name(self.profile_index))
         self.apply_filter(keep_cursor=False)
 
     def run_synced(self, method: Callable[..., Any], *args: Any) -> None:
@@ -204,7 +205,7 @@ class MainScreen(MainActions):
             if role is not None and role in entry.roles:
                 cursor = entry.roles.index(role)
             else:
-                cursor = best_role(entry.roles, self.model.query.terms)
+                cursor = self.model.query.role_index(entry.roles)
             roles.set_rows(entry.roles, cursor=cursor)
         self.update_details()
 

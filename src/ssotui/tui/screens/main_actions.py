@@ -122,10 +122,7 @@ class MainActions(ListingView):
             text = self.backend.render(creds, fmt)
             where = ""
             if purpose == "copy":
-                try:
-                    where = self.backend.system_clipboard(text, self.store.autoclear_seconds())
-                except Exception:  # noqa: BLE001 - OSC 52 still copied
-                    where = "through the terminal (OSC 52); no system clipboard tool found"
+                where = self.backend.system_clipboard(text, self.store.autoclear_seconds())
         except Exception as exc:  # noqa: BLE001 - becomes a notification
             text_, login = be.describe_error(exc)
             self.post_message(ActionFailed("credentials", text_, login))
@@ -151,9 +148,7 @@ class MainActions(ListingView):
         label = be.FORMAT_LABELS.get(msg.fmt, msg.fmt)
         what = f"{shown(msg.account_name)} / {shown(msg.role)}"
         note = f"Copied {what} as {label}, valid {mins} min"
-        if msg.where and not msg.where.startswith("through"):
-            note += f"\nalso on the system clipboard ({msg.where})"
-        elif msg.where:
+        if msg.where:
             note += f"\n{msg.where}"
         self.notify(note, title="copied", markup=False)
         self.set_last_action(f"copied {shown(msg.account_name)}/{shown(msg.role)} ({mins}m)")
