@@ -46,9 +46,6 @@ def test_emulator_never_imports_textual() -> None:
 
 SRC = Path(ssotui.__file__).parent
 MAX_LINES = 400
-#: files other branches are splitting (issue 11); each entry must still be too big,
-#: so the list can only shrink: delete an entry when its split lands
-BEING_SPLIT = {"ssotui/core/login.py", "ssotui/core/awsconfig.py", "ssotui/core/directory.py"}
 
 
 def test_no_source_file_reaches_400_lines() -> None:
@@ -57,11 +54,7 @@ def test_no_source_file_reaches_400_lines() -> None:
              for p in SRC.rglob("*.py")}
     assert len(sizes) > 20  # the walk found the package
     big = {p: n for p, n in sizes.items() if n >= MAX_LINES}
-    assert not set(big) - BEING_SPLIT, (
-        f"split these (at most {MAX_LINES - 1} lines): "
-        f"{ {p: n for p, n in big.items() if p not in BEING_SPLIT} }")
-    done = BEING_SPLIT - set(big)
-    assert not done, f"split already: remove {sorted(done)} from BEING_SPLIT"
+    assert not big, f"split these (at most {MAX_LINES - 1} lines): {big}"
 
 
 def imports_of(path: Path, module: str) -> set[str]:

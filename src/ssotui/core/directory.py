@@ -30,22 +30,8 @@ listed yet fetches it anyway (an unknown id ends in AccountFailed).
 `on_event(event)` is called from background threads (and, for CachedOrg /
 CacheWarning / an immediate RolesLoaded, from the caller of start()/prioritize()),
 one event at a time, never concurrently; keep it quick (post a Textual message).
-Events are frozen dataclasses defined in `ssotui.core.listing_events` (and
-importable from here):
-
-    CachedOrg(accounts, roles, saved_at)   warm start: the cached org, before any call
-    CacheWarning(message)                  cache unreadable/corrupt/unwritable: ignored
-    AccountsPage(accounts, complete)       a ListAccounts page (accounts new on this run)
-    RolesLoaded(account_id, roles, prioritized)   an account's full, sorted role list
-    AccountFailed(account_id, reason)      that account gave up after retries; others go on
-    Progress(done, total, total_final, requests, rps, throttled, failed, rate)  <= 10/s
-    LoginRequired(message)                 401 and no newer token: listing stopped
-    Finished(accounts, roles, failed, changes, cancelled, login_required, error, ...)
-                                           the last event of a run; `changes` is a
-                                           ChangeReport vs the cache (None without one);
-                                           `error`: ListAccounts itself kept failing.
-                                           An account in `accounts` but not in `roles`
-                                           was not listed (`failed` says why)
+Events are frozen dataclasses defined, with a table of what each means, in
+`ssotui.core.listing_events` (and importable from here).
 
 `token_provider()` returns the current access token; it is asked once at start and
 again after a 401, so a refreshed token is picked up

@@ -8,7 +8,11 @@
     Progress(done, total, total_final, requests, rps, throttled, failed, rate)  <= 10/s
     LoginRequired(message)                 401 and no newer token: listing stopped
     Finished(accounts, roles, failed, changes, cancelled, login_required, error, ...)
-                                           the last event of a run
+                                           the last event of a run; `changes` is a
+                                           ChangeReport vs the cache (None without one);
+                                           `error`: ListAccounts itself kept failing.
+                                           An account in `accounts` but not in `roles`
+                                           was not listed (`failed` says why)
 
 Names, roles and reasons are portal data: show them through `ssotui.core.text.shown()`.
 """

@@ -14,13 +14,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ssotui.core import tokens
 from ssotui.core.errors import SsotuiError
 from ssotui.core.login_events import (
-    Done,
     Event,
     Failed,
     OpenBrowser,
     ShowCode,
     ShowUrl,
     Waiting,
+    cache_token,
     client_name,
     describe,
     is_invalid_client,
@@ -129,13 +129,7 @@ def _poll(session: SsoSession, clients: Any, reg: Registration, auth: Any,
             yield Failed(f"sign-in failed: {describe(exc)}")
             return None
         else:
-            token = tokens.token_for_registration(session, reg, resp, now)
-            try:
-                tokens.save_token(session, token)
-            except SsotuiError as exc:
-                yield Failed(str(exc))
-                return None
-            yield Done(token)
+            yield from cache_token(session, reg, resp, now)
             return None
         left = deadline - time.monotonic()
         if left <= 0:

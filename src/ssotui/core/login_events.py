@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -111,3 +111,18 @@ def register(session: SsoSession, clients: Any, kwargs: dict[str, Any],
     )
     tokens.save_registration(session, reg)
     return reg
+
+
+def cache_token(session: SsoSession, reg: Registration, resp: dict[str, Any],
+                now: datetime) -> Iterator[Event]:
+    """The end of both flows: CreateToken's answer cached as the AWS CLI caches it,
+    then Done, or Failed (one line) when the cache cannot be written."""
+    from ssotui.core.errors import SsotuiError
+
+    token = tokens.token_for_registration(session, reg, resp, now)
+    try:
+        tokens.save_token(session, token)
+    except SsotuiError as exc:
+        yield Failed(str(exc))
+        return
+    yield Done(token)

@@ -27,12 +27,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ssotui.core import tokens
 from ssotui.core.errors import SsotuiError
 from ssotui.core.login_events import (
-    Done,
     Event,
     Failed,
     OpenBrowser,
     ShowUrl,
     Waiting,
+    cache_token,
     client_name,
     default_open_browser,
     describe,
@@ -275,13 +275,7 @@ def _attempt(session: SsoSession, clients: Any, reg: Registration,
                 return describe(exc)
             yield Failed(f"sign-in failed: {describe(exc)}")
             return None
-        token = tokens.token_for_registration(session, reg, resp, now)
-        try:
-            tokens.save_token(session, token)
-        except SsotuiError as exc:
-            yield Failed(str(exc))
-            return None
-        yield Done(token)
+        yield from cache_token(session, reg, resp, now)
         return None
     finally:
         stop.set()
