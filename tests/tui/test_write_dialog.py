@@ -24,7 +24,7 @@ async def test_w_refuses_long_term_keys_until_overridden(tui_signed_in: Any,
     app = make_app()
     async with app.run_test(size=(140, 44)) as pilot:
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"sandbox", "escape", "w")
+        await pilot.press(*"sandbox", "ctrl+t")
         await wait_for(pilot, lambda: "aws_secret_access_key" in screen_text(app), "preview")
         app.screen.query_one("#name").value = "longterm"
         await wait_for(pilot, lambda: "refused" in screen_text(app), "refusal")
@@ -55,7 +55,7 @@ async def test_editing_the_name_turns_the_override_off(tui_signed_in: Any,
     app = make_app()
     async with app.run_test(size=(140, 44)) as pilot:
         await wait_main_loaded(pilot)
-        await pilot.press("slash", *"sandbox", "escape", "w")
+        await pilot.press(*"sandbox", "ctrl+t")
         await wait_for(pilot, lambda: "aws_secret_access_key" in screen_text(app), "preview")
         app.screen.query_one("#name").value = "longterm"
         await wait_for(pilot, lambda: "refused" in screen_text(app), "refusal")
