@@ -209,3 +209,46 @@ def test_creds_against_a_dead_endpoint_fails_in_one_line(
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1, err
     assert dead_endpoint in err and "timeout" in err.lower()
+
+
+def test_list_gives_up_on_a_dead_endpoint_after_one_retry(
+        signed_in: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Each try against a silent endpoint costs a whole read timeout: the listing
+    retries a timeout once (not the six tries a 5xx gets), so it fails in seconds."""
+    import threading
+
+    from ssotui.cli import main
+    from ssotui.core import directory
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", url)
+    monkeypatch.setattr(C, "READ_TIMEOUT", 0.3)
+    monkeypatch.setattr(C, "CONNECT_TIMEOUT", 0.3)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        sock.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(sock.accept()[0])  # keep it open, answer nothing
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        assert main(["list", "--refresh"]) == 1
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in held:
+            conn.close()
+        sock.close()
+    err = capsys.readouterr().err
+    assert "timeout" in err.lower(), err
+    assert len(held) == directory.MAX_TIMEOUT_ATTEMPTS, len(held)

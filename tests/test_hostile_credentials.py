@@ -212,7 +212,7 @@ def test_random_portal_answers_are_refused_or_safe_end_to_end(isolated_home: Pat
 
 
 def _check_credentials_file(creds: RoleCredentials) -> None:
-    new = credfile.upsert_credentials(OTHER_SECTIONS, "dev", creds, note="x")
+    new = credfile.edit_section(OTHER_SECTIONS, "dev", creds, held="x").text
     before, after = configparser.RawConfigParser(), configparser.RawConfigParser()
     before.read_string(OTHER_SECTIONS)
     after.read_string(new)

@@ -39,7 +39,8 @@ class Emulator(Real):
     def __init__(self, *args, **kw):
         kw.pop("accounts", None)
         kw.pop("roles_per_account", None)
-        super().__init__(org=ORG, **kw)
+        kw["org"] = ORG  # the demo passes its own org; this one replaces it
+        super().__init__(**kw)
 
 
 emulator.Emulator = Emulator

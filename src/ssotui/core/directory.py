@@ -102,6 +102,9 @@ PRIORITY_PAGES = 1  # ListAccounts pages: every account visible as early as poss
 PRIORITY_BACKGROUND = 2  # role prefetch, in the order accounts arrived
 MAX_THROTTLED_ATTEMPTS = 20  # 429s: the pacer slows down, so keep trying
 MAX_FAILED_ATTEMPTS = 6  # 5xx / connection errors
+# An endpoint that accepts and never answers costs a whole read timeout per try:
+# one retry, so a dead portal fails the listing in seconds rather than half a minute.
+MAX_TIMEOUT_ATTEMPTS = 2
 
 
 class DirectoryLoader(LoaderState):
@@ -285,7 +288,8 @@ class DirectoryLoader(LoaderState):
                 retry(attempt + 1, 0.0)
                 self._progress()
                 return
-        elif verdict == RETRY and attempt + 1 < MAX_FAILED_ATTEMPTS:
+        elif verdict == RETRY and attempt + 1 < (
+                MAX_TIMEOUT_ATTEMPTS if _is_timeout(exc) else MAX_FAILED_ATTEMPTS):
             retry(attempt + 1, min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
             return
         # The portal's own message is in there: inert for every consumer (text, not data).
@@ -330,3 +334,9 @@ def load_all(
         loader.close()
     assert final is not None
     return final
+
+
+def _is_timeout(exc: Exception) -> bool:
+    from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+    return isinstance(exc, ConnectTimeoutError | ReadTimeoutError)
