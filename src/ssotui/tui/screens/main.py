@@ -126,8 +126,12 @@ class MainScreen(MainActions):
     @on(Input.Changed, "#filter")
     @tolerate_closing
     def _filter_changed(self, event: Input.Changed) -> None:
-        if event.value != self.model.query.text:  # not already applied by run_synced
-            self.set_query(event.value)
+        # The filter's value now, not the event's: keys of one read are all in the
+        # filter before the screen sees the first Changed, so one pass filters for the
+        # whole burst and the Changed events after it find it applied.
+        value = self.query_one("#filter", Input).value
+        if value != self.model.query.text:  # not already applied (burst, run_synced)
+            self.set_query(value)
 
     def set_query(self, text: str) -> None:
         # a pasted [profile] name names its account and role (the index is read on a worker)
