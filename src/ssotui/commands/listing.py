@@ -278,17 +278,20 @@ def run(args: argparse.Namespace) -> int:
     words = list(getattr(args, "filter", None) or [])
     only_cache = bool(getattr(args, "cached", False))
     warned: set[str] = set()
+    seen = freshness.cache_stamp(session)  # before reading: a rewrite after it counts
     cached = None if getattr(args, "refresh", False) else _cached(session, warned)
     if only_cache and cached is None:
         raise RuntimeFailure(f"no cached listing for sso-session {shown(session.name)}; "
                              "`ssotui list` lists and caches it")
     if cached is not None:
         accounts, roles = _picked(session, cached.accounts, cached.roles, words)
-        _print_org(accounts, roles, as_json)
         stale = not only_cache and freshness.age_seconds(cached) >= _max_age(args)
-        if stale and not freshness.revalidation_running(session):
-            pid = freshness.spawn_revalidation(session, freshness.cache_stamp(session))
-            log.debug("revalidating the cached list in the background (pid %s)", pid)
+        try:
+            _print_org(accounts, roles, as_json)
+        finally:  # also when the reader left early (`| head`): BrokenPipeError
+            if stale and not freshness.revalidation_running(session):
+                pid = freshness.spawn_revalidation(session, seen)
+                log.debug("revalidating the cached list in the background (pid %s)", pid)
         problem = _not_listed(accounts, roles)
         if problem is not None:
             raise problem
