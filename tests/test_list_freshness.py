@@ -251,3 +251,39 @@ def test_durations(text: str, seconds: float) -> None:
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError, match="is not a duration"):
         freshness.parse_duration(text)
+
+
+@pytest.mark.usefixtures("signed_in")
+def test_refresh_waits_for_a_running_revalidation_and_prints_its_result(
+    gate: Gate, aws_env: Any, isolated_home: Path,
+) -> None:
+    path = stale_cache()
+    stamp = os.stat(path).st_mtime_ns
+    stale = ssotui(isolated_home, aws_env.url, "--debug", "list")
+    assert gate.arrived.wait(60)  # the background revalidation is at the portal
+    env = child_env(child_aws_env(isolated_home, aws_env.url,
+                                  SSOTUI_CACHE_DIR=str(isolated_home / ".cache" / "ssotui")))
+    refresh = subprocess.Popen([sys.executable, "-m", "ssotui", "list", "--refresh", "--json"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_lock_waiter(refresh.pid)
+    gate.open()
+    out, err = refresh.communicate(timeout=60)
+    assert refresh.returncode == 0, err
+    assert json.loads(out) == expected_json(aws_env)  # the revalidation's result
+    wait_gone(stale.stderr)
+    assert os.stat(path).st_mtime_ns != stamp
+    assert aws_env.calls["ListAccounts"] == 1  # one listing for both
+
+
+def wait_for_lock_waiter(pid: int, timeout: float = 60) -> None:
+    """Until process `pid` has opened the revalidation lock file (it is waiting on it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            links = []
+        if any(link.endswith(".revalidate.lock") for link in links):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"process {pid} never waited on the revalidation lock")

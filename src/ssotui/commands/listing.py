@@ -260,7 +260,7 @@ def _max_age(args: argparse.Namespace) -> float:
 def _not_listed(accounts: Iterable[Account], roles: Mapping[str, object]) -> RuntimeFailure | None:
     """For a cached org: the accounts whose roles the last listing could not get."""
     shown_ids = [a.account_id for a in accounts]
-    missing = sum(i not in roles for i in shown_ids)
+    missing = sum(roles.get(i) is None for i in shown_ids)
     if not missing:
         return None
     return RuntimeFailure(
