@@ -65,13 +65,17 @@ def _orgs(parsed: argparse.Namespace) -> Iterator[tuple[tuple[Account, ...], dic
             yield cached.accounts, cached.roles
 
 
-def accounts(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
-    """Account ids and names."""
-    found: list[str] = []
+def accounts(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> dict[str, str]:
+    """Account ids (described by their names, as visible escapes) and names (by ids)."""
+    from ssotui.core.text import shown
+
+    found: dict[str, str] = {}
     for accts, _roles in _orgs(parsed_args):
-        found += [a.account_id for a in accts]
-        found += [a.account_name for a in accts]
-    return _candidates(found)
+        for a in accts:
+            found[a.account_id] = shown(a.account_name)
+            if safe(a.account_name):
+                found[a.account_name] = a.account_id
+    return {w: found[w] for w in sorted(found) if safe(w)}
 
 
 def roles(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
@@ -119,4 +123,5 @@ def complete(parser: argparse.ArgumentParser) -> None:
     import argcomplete
 
     _attach(parser)
-    argcomplete.autocomplete(parser)
+    # flags only once a "-" is typed: after `creds `, the accounts are what one wants
+    argcomplete.autocomplete(parser, always_complete_options=False)
