@@ -287,3 +287,18 @@ def wait_for_lock_waiter(pid: int, timeout: float = 60) -> None:
             return
         time.sleep(0.02)
     raise AssertionError(f"process {pid} never waited on the revalidation lock")
+
+
+def test_a_bad_list_max_age_preference_warns_and_uses_the_default(
+    aws_env: Any, isolated_home: Path,
+) -> None:
+    from ssotui.core import prefs
+
+    path = isolated_home / ".config" / "ssotui" / "prefs.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('list_max_age = "soon"\n')
+    loaded, warnings = prefs.load_prefs_with_warnings(path)
+    assert loaded.list_max_age == "1h"
+    assert warnings == [f"{path}: list_max_age = 'soon' is not valid; using the default"]
+    path.write_text("list_max_age = 600\n")
+    assert prefs.load_prefs(path).list_max_age == 600
