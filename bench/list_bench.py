@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -82,13 +83,12 @@ def measure(tmp: Path) -> dict[str, Any]:
 
     exe = bench.INSTALLED / "ssotui"
     py = bench.INSTALLED / "python"
-    saved, bench.LATENCY_MS = bench.LATENCY_MS, 100.0  # the issue's figures: 100 ms
-    try:
-        emu = bench.emulator(ACCOUNTS)
-        url = emu.__enter__()
-    finally:
-        bench.LATENCY_MS = saved
-    with emu:
+    with ExitStack() as stack:
+        saved, bench.LATENCY_MS = bench.LATENCY_MS, 100.0  # the issue's figures: 100 ms
+        try:
+            url = stack.enter_context(bench.emulator(ACCOUNTS))
+        finally:
+            bench.LATENCY_MS = saved  # RESULTS.md's header names the other benches' latency
         home = bench.Home(tmp / "list", url)
         home.login()
         os.environ["SSOTUI_CACHE_DIR"] = home.env["SSOTUI_CACHE_DIR"]
@@ -124,7 +124,7 @@ def measure(tmp: Path) -> dict[str, Any]:
                     _make_stale(path)
                 elapsed, proc = _timed(script, case_env)
                 times[name].append(elapsed)
-                outputs[name] = len(proc.stdout)
+                outputs[name] = proc.stdout.count("\v") + 1
                 if stale:
                     text = err.read_text()
                     pid = int(text.split("(pid ")[1].split(")")[0])
@@ -137,7 +137,7 @@ def measure(tmp: Path) -> dict[str, Any]:
         "accounts": ACCOUNTS, "runs": RUNS,
         "cases": {name: _summary(t, floor) for name, t in times.items()},
         "pipe_floor_s": round(pipe_floor, 3), "python_floor_s": round(floor, 3),
-        "completion_candidates_bytes": outputs["completion: ssotui creds <Tab>"],
+        "completion_candidates": outputs["completion: ssotui creds <Tab>"],
         "stale_runs_with_revalidation_running_at_end": revalidating_at_end,
         "stale_runs": 2 * RUNS,
     }
@@ -157,9 +157,11 @@ def render_list(r: dict[str, Any]) -> list[str]:
            "5,000 accounts. Target: under 0.5 s.", "",
            "| case | median | max | / `python -c pass` |", "|---|---|---|---|"]
     for name, c in r["cases"].items():
-        out.append(f"| `{name}` | **{c['median_s']} s** | {c['max_s']} s | "
+        cell = name.replace("|", "\\|")  # a pipe inside a table cell, even in code
+        out.append(f"| `{cell}` | **{c['median_s']} s** | {c['max_s']} s | "
                    f"{c['ratio_to_floor']}x |")
-    out.append("")
+    out += ["", f"The completion case answers one Tab after `ssotui creds ` from the cache: "
+            f"{r['completion_candidates']:,} candidates (ids and names), no network.", ""]
     return out
 
 

@@ -38,9 +38,13 @@ def run(args: argparse.Namespace) -> int:
 def safe(word: str) -> bool:
     """A candidate the shell can be handed: printable, no separator, no control or
     bidi character, and nothing a shell reads specially at the start of a word."""
+    if not word or word[0] in "-~#":
+        return False
+    if word.isascii():  # the common case, checked in C: printable ASCII has no control
+        return word.isprintable()
     from ssotui.core.text import is_clean
 
-    return bool(word) and word.isprintable() and is_clean(word) and word[0] not in "-~#"
+    return word.isprintable() and is_clean(word)
 
 
 def _orgs(parsed: argparse.Namespace) -> Iterator[tuple[tuple[Account, ...], dict[str, Any]]]:
@@ -72,10 +76,11 @@ def accounts(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> dict[str
     found: dict[str, str] = {}
     for accts, _roles in _orgs(parsed_args):
         for a in accts:
-            found[a.account_id] = shown(a.account_name)
-            if safe(a.account_name):
+            if a.account_id.startswith(prefix) and safe(a.account_id):
+                found[a.account_id] = shown(a.account_name)
+            if a.account_name.startswith(prefix) and safe(a.account_name):
                 found[a.account_name] = a.account_id
-    return {w: found[w] for w in sorted(found) if safe(w)}
+    return {w: found[w] for w in sorted(found)}
 
 
 def roles(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
@@ -86,7 +91,7 @@ def roles(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
         ids = [a.account_id for a in accts if named in (a.account_id, a.account_name)]
         for account_id in ids or list(by_id):
             found += by_id.get(account_id) or ()
-    return _candidates(found)
+    return _candidates(found, prefix)
 
 
 def words(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
@@ -96,11 +101,11 @@ def words(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
         found += [a.account_name for a in accts] + [a.account_id for a in accts]
         for names in by_id.values():
             found += names
-    return _candidates(found)
+    return _candidates(found, prefix)
 
 
-def _candidates(found: Iterable[str]) -> list[str]:
-    return sorted({w for w in found if safe(w)})
+def _candidates(found: Iterable[str], prefix: str) -> list[str]:
+    return sorted({w for w in found if w.startswith(prefix) and safe(w)})
 
 
 def _attach(parser: argparse.ArgumentParser) -> None:
@@ -122,6 +127,12 @@ def complete(parser: argparse.ArgumentParser) -> None:
     """Answer the shell's completion request and exit (argcomplete's protocol)."""
     import argcomplete
 
+    class Finder(argcomplete.CompletionFinder):
+        def filter_completions(self, completions: list[str]) -> list[str]:
+            # argcomplete's own dedupe is quadratic: 1 s for 10,000 candidates
+            excluded = self.exclude or ()
+            return [c for c in dict.fromkeys(completions) if c not in excluded]
+
     _attach(parser)
     # flags only once a "-" is typed: after `creds `, the accounts are what one wants
-    argcomplete.autocomplete(parser, always_complete_options=False)
+    Finder()(parser, always_complete_options=False)
