@@ -11,6 +11,7 @@ listed or nothing to do, 1 the listing failed (nobody reads it; the cache stays)
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 
 
@@ -19,6 +20,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sso-session", required=True)
     parser.add_argument("--seen", type=int, default=0, help="the cache mtime_ns the caller saw")
     args = parser.parse_args(argv)
+    try:  # a background job: the caller's pipeline (and the user) go first for the CPU
+        os.nice(10)
+    except (AttributeError, OSError):
+        pass
 
     from ssotui.core import freshness
     from ssotui.core.errors import SsotuiError
