@@ -91,6 +91,14 @@ def test_bash_completes_commands_and_flags(org: dict[str, Any]) -> None:
     assert bash_complete("ssotui completion z") == ["zsh"]
 
 
+def test_bash_completes_sso_session_names(org: dict[str, Any], isolated_home: Path) -> None:
+    with (isolated_home / ".aws" / "config").open("a") as f:
+        f.write("\n[sso-session other]\nsso_start_url = https://d-other.awsapps.com/start\n"
+                "sso_region = eu-west-1\n")
+    assert bash_complete("ssotui list --sso-session ") == ["corp", "other"]
+    assert bash_complete("ssotui --sso-session o") == ["other"]
+
+
 def test_bash_offers_hostile_names_as_exact_inert_words(org: dict[str, Any]) -> None:
     words = bash_complete("ssotui creds ")
     ids = [a.account_id for a in org["accounts"]]

@@ -104,6 +104,17 @@ def words(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
     return _candidates(found, prefix)
 
 
+def session_names(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
+    """The sso-sessions (and legacy SSO profiles) in the AWS config."""
+    from ssotui.core import sessions
+    from ssotui.core.errors import SsotuiError
+
+    try:
+        return _candidates((s.name for s in sessions.list_sessions()), prefix)
+    except SsotuiError:
+        return []
+
+
 def _candidates(found: Iterable[str], prefix: str) -> list[str]:
     return sorted({w for w in found if w.startswith(prefix) and safe(w)})
 
@@ -114,11 +125,15 @@ def _attach(parser: argparse.ArgumentParser) -> None:
                   ("profile", "account"): accounts, ("profile", "role"): roles,
                   ("list", "filter"): words}
     for action in parser._actions:
+        if action.dest == "sso_session":
+            action.completer = session_names  # type: ignore[attr-defined]
         if not isinstance(action, argparse._SubParsersAction):
             continue
         for name, sub in action.choices.items():
             for arg in sub._actions:
                 completer = completers.get((name, arg.dest))
+                if arg.dest == "sso_session":
+                    completer = session_names
                 if completer is not None:
                     arg.completer = completer  # type: ignore[attr-defined]
 
