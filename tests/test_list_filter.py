@@ -74,3 +74,10 @@ def test_filter_in_the_table_keeps_the_name_order(cached_org: Any, isolated_home
     assert lines[0].split() == ["ACCOUNT", "ID", "ROLES"]
     assert [line.split()[0] for line in lines[1:]] == ["dev-payments", "prod-payments"]
     assert lines[2].split()[2:] == ["ReadOnly"]
+
+
+def test_filter_words_may_follow_options(cached_org: Any, isolated_home: Path) -> None:
+    proc = ssotui(isolated_home, cached_org.url, "list", "pay", "--cached", "--json", "adm")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == picked(isolated_home, cached_org.url, "pay", "adm")[1].stdout
+    assert "prod-payments" in proc.stdout and "ReadOnly" not in proc.stdout

@@ -78,6 +78,9 @@ class _Parser(argparse.ArgumentParser):
                 query.append(word)
             i += 1
         ns, extra = super().parse_known_args(options, namespace)
+        if getattr(ns, "command", None) == "list":  # `list pay --json adm`: FILTER words
+            ns.filter = [*ns.filter, *(w for w in extra if not w.startswith("-"))]
+            extra = [w for w in extra if w.startswith("-")]
         ns.query = query
         return ns, extra
 
