@@ -23,6 +23,8 @@ DEFAULT_SECTION = "\0default"
 
 SHELLS = ["bash", "zsh", "fish", "powershell"]
 
+COMPLETION_SHELLS = ["bash", "zsh", "fish"]
+
 FORMATS = ["env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process"]
 
 # subcommand -> "module:function"; the function takes the parsed Namespace, returns an exit code
@@ -35,6 +37,7 @@ HANDLERS = {
     "profile": "ssotui.commands.actions:run_profile",
     "emulator": "ssotui.commands.emulator:run",
     "shell-init": "ssotui.commands.shellinit:run",
+    "completion": "ssotui.commands.completion:run",
 }
 
 
@@ -75,12 +78,24 @@ class _Parser(argparse.ArgumentParser):
                 query.append(word)
             i += 1
         ns, extra = super().parse_known_args(options, namespace)
+        if getattr(ns, "command", None) == "list":  # `list pay --json adm`: FILTER words
+            ns.filter = [*ns.filter, *(w for w in extra if not w.startswith("-"))]
+            extra = [w for w in extra if w.startswith("-")]
         ns.query = query
         return ns, extra
 
 
 #: top-level options followed by a value (so the value is not taken for a QUERY word)
 VALUE_OPTIONS = {"--sso-session", "--format"}
+
+
+def _duration(text: str) -> float:
+    from ssotui.core.freshness import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,8 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="list accounts and roles")
     _session_opt(p)
+    p.add_argument("filter", nargs="*", metavar="FILTER",
+                   help="only the roles these words pick, as in the picker's filter")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--refresh", action="store_true", help="ignore the cache and list again")
+    fresh = p.add_mutually_exclusive_group()
+    fresh.add_argument("--refresh", action="store_true",
+                       help="list now and wait for it, whatever the cache's age")
+    fresh.add_argument("--cached", action="store_true",
+                       help="print the cached listing only: no network at all")
+    p.add_argument("--max-age", type=_duration, metavar="DURATION",
+                   help="revalidate a cache older than this in the background "
+                   "(e.g. 15m, 1h, 2d; default 1h or list_max_age in prefs.toml)")
 
     p = sub.add_parser("creds", help="get role credentials")
     p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
@@ -160,6 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "(eval it in your shell's startup file)")
     p.add_argument("shell", choices=SHELLS, metavar="SHELL", help=" | ".join(SHELLS))
     p.add_argument("--name", default="sa", help="the function's name (default: sa)")
+
+    p = sub.add_parser("completion", help="print the shell completion script "
+                       "(eval it in your shell's startup file)")
+    p.add_argument("shell", choices=COMPLETION_SHELLS, metavar="SHELL",
+                   help=" | ".join(COMPLETION_SHELLS))
 
     p = sub.add_parser("emulator", help="run a local IAM Identity Center emulator")
     p.add_argument("--host", default="127.0.0.1")
@@ -267,6 +296,10 @@ def _silence_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _guard_std_streams()
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # a shell asking for completions (argcomplete)
+        from ssotui.commands.completion import complete
+
+        complete(parser)  # prints the candidates and exits
     args = parser.parse_args(argv)
     # `ssotui --sso-session X list` and `ssotui list --sso-session X` both work.
     args.sso_session = getattr(args, "sso_session", None)

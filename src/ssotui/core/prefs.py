@@ -16,7 +16,8 @@ Keys (see `Prefs`): default_format, name_template (default profile name,
 `{account_id}_{role_name}`), credentials_template (default section name for
 `creds --write-credentials`, `{account_name}-{role_name}`; deliberately not the
 profile default, since a credentials section named like an SSO profile is
-ignored for that profile), favorites, recent, autoclear_seconds, default_region.
+ignored for that profile), favorites, recent, autoclear_seconds, default_region,
+list_max_age (how old a listing cache `ssotui list` prints without revalidating).
 Placeholders: {account_name} {account_id} {role_name} {session}; characters
 outside `A-Za-z0-9_.@+=,-` in a template's result become `-`.
 """
@@ -67,6 +68,9 @@ class Prefs:
     """Clear the clipboard this long after a copy if it still holds our text (0: never)."""
     default_region: str | None = None
     """Region for new profiles; None: the sso-session's region."""
+    list_max_age: str | int = "1h"
+    """`ssotui list` prints a cache younger than this and exits; an older one is printed
+    and revalidated in the background. A duration ("15m", "1h", "2d") or seconds."""
 
 
 def prefs_path() -> Path:
@@ -84,7 +88,23 @@ def _check(name: str, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     if name == "default_region":
         return value is None or (isinstance(value, str) and bool(value.strip()))
+    if name == "list_max_age":
+        return _is_duration(value)
     return False
+
+
+def _is_duration(value: Any) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value >= 0
+    if not isinstance(value, str):
+        return False
+    from ssotui.core.freshness import parse_duration
+
+    try:
+        parse_duration(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _syntax_error(p: Path, exc: Exception) -> str:
