@@ -155,6 +155,9 @@ def test_tps_flag_throttles_and_fault_rate_flag_fails_requests():
     ["emulator", "--fault-rate", "2"],
     ["emulator", "--accounts", "-1"],
     ["emulator", "--tps", "0"],
+    ["emulator", "--tps", "60@5"],  # a schedule starts at 0
+    ["emulator", "--tps", "60@0,20@0"],  # times increase
+    ["emulator", "--tps", "60@0,fast@10s"],
 ])
 def test_bad_flags_exit_2(argv, capsys):
     assert main(argv) == 2
