@@ -69,6 +69,7 @@ class Pacer:
         self.steady_gain = steady_gain
         self.quiet = quiet
         self._rate = min(max_rate, max(min_rate, rate))
+        self.initial = self._rate  # where this pacer started (for reports and tests)
         self._ceiling = ceiling
         self._phase = STEADY if ceiling is not None and self._rate >= ceiling else PROBE
         self._next = self._born = clock()
