@@ -51,3 +51,30 @@ def test_the_pacer_follows_the_limit_down_and_up(portal: Any) -> None:
     assert min(rates(4.5, 6)) < 16  # down with the limit of 10 within 1.5 s
     assert min(rates(3, 6)) > 4  # ... without collapsing
     assert max(rates(6, 60)) > 25  # the rise to 40 found again
+
+
+def test_get_role_credentials_shares_the_listing_pacer(portal: Any) -> None:
+    """The TUI passes the listing's pacer: a 429 on GetRoleCredentials slows the
+    listing too, and a success counts toward its probe."""
+    from datetime import UTC, datetime, timedelta
+
+    from ssotui.core import rolecreds
+    from ssotui.core.errors import RuntimeFailure
+    from ssotui.core.models import Token
+
+    emu, clients, access = portal(accounts=2, roles_per_account=3, tps=1)
+    token = Token(access, datetime.now(UTC) + timedelta(hours=1), test_directory.START_URL,
+                  "us-east-1")
+    acct, roles = emu.org[0]
+    rolecreds.clear_cache()
+    pacer = Pacer(100.0, ceiling=100.0)  # steady: a 429 is a plain x0.9 cut
+    pacer.reserve()  # the listing took the current slot: the call waits for the next
+    # the listing client (botocore retries off) so the 429 reaches us, as in a listing
+    rolecreds.get_role_credentials(clients.listing, token, acct.account_id, roles[0],
+                                   pacer=pacer)
+    assert pacer.throttles == 0 and pacer.rate > 100.0  # waited its turn; success counted
+    with pytest.raises(RuntimeFailure, match="throttling"):
+        rolecreds.get_role_credentials(clients.listing, token, acct.account_id, roles[1],
+                                       pacer=pacer)
+    assert pacer.throttles == 1 and pacer.rate < 100.0
+    assert emu.calls["GetRoleCredentials"] == 2
