@@ -1,4 +1,4 @@
-"""A shared adaptive rate limit (AIMD pacer) and a priority-aware job scheduler.
+"""A shared adaptive rate limit (the probing pacer) and a priority-aware job scheduler.
 
 Why not botocore's own `retries={"mode": "adaptive"}`: its token bucket lives in
 one client, sees only that client's calls and hands out send slots to whichever

@@ -1,7 +1,7 @@
 """`--tps` as a schedule: the portal's limit changing during a run.
 
     60              60 requests/s throughout (as before)
-    60@0,20@10s     60/s, then 20/s from 10 s after the first throttled-or-not portal call
+    60@0,20@10s     60/s, then 20/s from 10 s after the first portal call
 
 Times count from the first portal request (after `reset_stats()`), not from
 start-up, so signing in or a slow machine does not eat into the first phase.
