@@ -76,6 +76,7 @@ def test_follows_a_drop_and_a_rise() -> None:
     assert run.max_rate(10, 20) <= 26  # two seconds after the drop: following it
     assert run.min_rate(10, 20) >= 15  # ... without collapsing below it
     assert run.max_rate(20, run.elapsed) >= 55  # the rise is found again
+    assert p.learned() == pytest.approx(60.0, rel=0.2)  # what the next listing starts from
     assert run.elapsed <= 1.1 * (8 + (1600 - 8 * 60 - 12 * 20) / 60 + 12)
     assert run.throttled < 0.1 * 1600
 
@@ -84,10 +85,18 @@ def test_a_long_quiet_steady_phase_probes_again() -> None:
     clock = Clock()
     p = Pacer(30.0, ceiling=30.0, clock=clock, quiet=5.0)
     assert p.phase == STEADY
+    clock.now += p.reserve()
+    p.on_throttle(clock.now)  # a cut: 27/s is the limit as far as we know
+    assert p.learned() == pytest.approx(27.0)
+    while clock.now < 4.9:
+        clock.now += p.reserve()
+        p.on_success()
+    assert p.phase == STEADY
     while clock.now < 5.5:
         clock.now += p.reserve()
         p.on_success()
     assert p.phase == PROBE
+    assert p.learned() == pytest.approx(27.0)  # probing again does not forget it
 
 
 def test_seeded_from_a_learned_rate_decays_toward_the_default() -> None:
@@ -116,3 +125,14 @@ def test_a_learned_rate_makes_the_next_listing_faster() -> None:
     again, _ = simulate(1010, lambda t: 60.0, latency=0.1, clock=clock,
                         pacer=Pacer.seeded(p.learned(), age=60.0, clock=clock))
     assert again.elapsed < first.elapsed and again.throttled < first.throttled
+
+
+def test_a_window_of_nothing_but_429s_halves_at_most() -> None:
+    """A second in which every request was throttled 'delivered' 0/s; following that
+    down to min_rate would take minutes to climb back from."""
+    clock = Clock()
+    p = Pacer(20.0, ceiling=20.0, clock=clock)
+    while clock.now < 1.0:
+        clock.now += p.reserve()
+    p.on_throttle(clock.now)
+    assert p.rate == pytest.approx(10.0)

@@ -13,8 +13,10 @@ allows 5). The pacer learns the limit the way TCP learns a path's capacity:
   most once per round of requests already in flight.
 - A cut never goes above the rate the portal was actually *delivering*: successes
   per second since the previous cut (a token bucket that has run dry passes exactly
-  its refill rate), so a limit dropping from 60 to 20 is followed in two or three
-  rounds instead of eleven steps of x0.9. A cut at most halves the rate.
+  its refill rate). It matters most when slow start ends: a portal that allows a
+  burst lets the probe overshoot to twice its limit before the first 429, and the
+  delivered rate brings it back in one round where x0.9 steps would take seven.
+  A cut at most halves the rate.
 - QUIET: steady for `quiet` seconds of saturated sending with no 429 means the
   limit went up (or was never reached): back to PROBE, so a rise is found in
   seconds, not minutes of additive climbing.
@@ -76,7 +78,7 @@ class Pacer:
         self._last_cut = float("-inf")
         self._steady_since = self._next
         self._saturated = False
-        self._found = False  # a 429 this run said where the limit is
+        self._limit: float | None = None  # the rate after this run's last cut
         self._sends: deque[tuple[float, float]] = deque(maxlen=4096)  # (send time, rate)
         self._successes: deque[float] = deque()
         self.throttles = 0
@@ -104,7 +106,7 @@ class Pacer:
     def learned(self) -> float | None:
         """The limit this run found (the rate after its last cut); None without a 429."""
         with self._lock:
-            return self._ceiling if self._found else None
+            return self._limit
 
     def reserve(self) -> float:
         """Take the next send slot; returns how long to wait before sending."""
@@ -165,8 +167,7 @@ class Pacer:
             elif self._phase == PROBE:
                 new = base * 0.5  # slow start overshot by at least the burst allowance
             self._rate = max(self.min_rate, new)
-            self._ceiling = self._rate
-            self._found = True
+            self._ceiling = self._limit = self._rate
             self._last_cut = now
             self._to_steady(now)
             # Respace from now so the new, slower rate applies at once.
