@@ -130,7 +130,9 @@ def render_rate(res: dict[str, Any]) -> list[str]:
            "| case | run | listing | bound | ratio | target | process | 429s | requests "
            "| failed | exact | start -> learned req/s |",
            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for name, c in res.get("cases", {}).items():
+    cases = res.get("cases", {})
+    for name in sorted(cases, key=lambda n: list(CASES).index(n) if n in CASES else 99):
+        c = cases[name]
         for i, r in enumerate(c["runs"]):
             what = (f"{c['accounts']} accounts, {c['latency_ms']} ms, --tps {c['tps']}")
             run = "first (default start)" if i == 0 else "again (learned start)"
