@@ -41,7 +41,7 @@ SESSION = "bench"
 LATENCY_MS = 200.0
 TPS = 20.0
 INSTALLED = Path(sys.executable).parent  # the installed build's bin dir (set by main)
-ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", "list"]
+ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", "list", "rate"]
 
 
 def log(msg: str) -> None:
@@ -454,6 +454,11 @@ def render(res: dict[str, Any]) -> str:
         from list_bench import render_list
 
         out += render_list(json.loads(list_path.read_text()))
+    rate_path = HERE / "rate_results.json"
+    if rate_path.exists():
+        from rate_bench import render_rate
+
+        out += render_rate(json.loads(rate_path.read_text()))
     return "\n".join(out)
 
 
@@ -558,6 +563,9 @@ def main() -> int:
                 bench_tui()
             elif name == "list":  # bench/list_bench.py: list in pipelines, completion
                 subprocess.run([sys.executable, str(HERE / "list_bench.py")], check=True,
+                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
+            elif name == "rate":  # bench/rate_bench.py, its own results file
+                subprocess.run([sys.executable, str(HERE / "rate_bench.py")], check=True,
                                env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
             elif name == "faults":
                 res["faults"] = bench_faults(tmp, runs=args.fault_runs, tps=args.fault_tps)

@@ -196,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accounts", type=int, default=40)
     p.add_argument("--roles-per-account", type=int, default=3)
     p.add_argument("--latency-ms", type=float, default=0.0)
-    p.add_argument("--tps", type=float, default=None, help="portal requests/s before 429")
+    p.add_argument("--tps", default=None, help="portal requests/s before 429, or a schedule "
+                   "of them: 60@0,20@10s (seconds from the first portal call)")
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--approve", choices=["auto", "manual"], default="auto")
     p.add_argument("--seed", type=int, default=0)

@@ -14,6 +14,7 @@ import hashlib
 import math
 import re
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,9 +22,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ssotui.core.errors import NeedsLogin, RuntimeFailure, UsageError
 from ssotui.core.models import RoleCredentials, Token
+from ssotui.core.pacer import Pacer
 from ssotui.core.text import shown
 
 REUSE_MARGIN = timedelta(minutes=5)
+THROTTLED = "TooManyRequestsException"
 
 # What AWS issues: access key ids are a 4-letter prefix (ASIA for temporary keys,
 # AKIA for long-term ones) and 16 base32 characters (the API allows 16-128 in all);
@@ -54,10 +57,13 @@ def clear_cache() -> None:
 
 
 def get_role_credentials(clients: Any, token: Token, account_id: str, role_name: str,
-                         *, now: datetime | None = None) -> RoleCredentials:
+                         *, now: datetime | None = None,
+                         pacer: Pacer | None = None) -> RoleCredentials:
     """Short-term credentials for `role_name` in `account_id`.
 
-    `clients` is a `Clients` (or anything with `.sso`). Raises NeedsLogin when the
+    `clients` is a `Clients` (or anything with `.sso`). With `pacer` (the running
+    listing's), the call takes the next send slot of the budget the listing shares,
+    and a 429 slows the listing too. Raises NeedsLogin when the
     portal rejects the token, UsageError when there is no such role, and
     RuntimeFailure for anything else. Messages never contain secrets."""
     now = now or datetime.now(UTC)
@@ -69,11 +75,16 @@ def get_role_credentials(clients: Any, token: Token, account_id: str, role_name:
     if cached is not None and cached.expiration - REUSE_MARGIN > now:
         return cached
     sso = getattr(clients, "sso", clients)
+    if pacer is not None:
+        pacer.acquire()  # one slot: the user is waiting, so it never queues behind prefetch
+    sent = time.monotonic()
     try:
         resp = sso.get_role_credentials(
             roleName=role_name, accountId=account_id, accessToken=token.access_token
         )
     except ClientError as exc:
+        if pacer is not None and exc.response.get("Error", {}).get("Code") == THROTTLED:
+            pacer.on_throttle(sent)
         raise _map_error(exc, account_id, role_name, token) from None
     except (ValueError, TypeError, OverflowError):
         # botocore's parser chokes on a field of the wrong type ("expiration": "x");
@@ -86,6 +97,8 @@ def get_role_credentials(clients: Any, token: Token, account_id: str, role_name:
         raise RuntimeFailure(
             f"cannot get credentials for {shown(account_id)}/{shown(role_name)}: {shown(exc)}"
         ) from None
+    if pacer is not None:
+        pacer.on_success()
     creds = check(resp.get("roleCredentials"), f"{account_id}/{role_name}", now=now)
     with _lock:
         _cache[key] = creds
@@ -141,7 +154,7 @@ def _map_error(exc: ClientError, account_id: str, role_name: str, token: Token) 
     if code in ("ResourceNotFoundException", "ForbiddenException"):
         return UsageError(
             f"no role {shown(role_name)} in account {shown(account_id)} for this sign-in")
-    if code == "TooManyRequestsException":
+    if code == THROTTLED:
         return RuntimeFailure("IAM Identity Center is throttling requests; try again in a moment")
     # The service message names the problem; it never echoes the bearer token.
     message = str(err.get("Message", "")).splitlines()[0][:200] if err.get("Message") else ""

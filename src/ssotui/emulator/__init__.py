@@ -12,7 +12,8 @@ Used by tests, benchmarks and `--demo`. Point botocore at it with
 Knobs (`latency_ms`, `tps`, `fault_rate`, `approve_mode`, `token_ttl`, `interval`,
 `device_expires_in`, `deny_authorize`, `slow_down_next`, `default_page_size`,
 `registration_ttl`, `role_credentials_ttl`) are attributes that may be changed while
-it runs. Pass `org=[(Account, [role, ...]), ...]` to serve an exact org instead of
+it runs; `tps` may also be a schedule, `tps="60@0,20@10s"` (see `emulator.throttle`),
+after which `tps` reads the limit in force. Pass `org=[(Account, [role, ...]), ...]` to serve an exact org instead of
 a generated one.
 
 Hostile orgs: `Emulator(org_file=PATH)` (or `ssotui emulator --org PATH`) serves the
@@ -82,7 +83,7 @@ class Emulator(State):
         roles_per_account: int = 3,
         seed: int = 0,
         latency_ms: float = 0.0,
-        tps: float | None = None,
+        tps: float | str | None = None,
         fault_rate: float = 0.0,
         approve: str = "auto",
         token_ttl: int = 8 * 3600,

@@ -158,6 +158,7 @@ class Backend:
         self.session = session
         self._clients: Any = None
         self.token: Token | None = None
+        self.pacer: Any = None  # the listing's: GetRoleCredentials shares its budget
 
     @property
     def clients(self) -> Any:
@@ -225,6 +226,7 @@ class Backend:
             sso, self.access_token, on_event, session=self.session
         )
         loader.start(refresh=refresh)
+        self.pacer = loader.pacer  # after start(): it may be the cache-seeded one
         return loader
 
     # -- credentials and exports -------------------------------------------
@@ -232,7 +234,8 @@ class Backend:
         from ssotui.core import rolecreds
 
         token = self.ensure_token()
-        return rolecreds.get_role_credentials(self.clients, token, account_id, role)
+        return rolecreds.get_role_credentials(self.clients, token, account_id, role,
+                                              pacer=self.pacer)
 
     @staticmethod
     def render(creds: RoleCredentials, fmt: str) -> str:
