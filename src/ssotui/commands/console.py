@@ -9,12 +9,11 @@ to the browser's argv otherwise, and never into a message or log.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import subprocess
 import sys
 
-from ssotui.core import federation, login
+from ssotui.core import federation
 from ssotui.core.errors import UsageError
 from ssotui.core.prefs import load_prefs
 from ssotui.core.text import shown
@@ -35,19 +34,6 @@ def open_with(command: str, url: str) -> None:
     except OSError as exc:
         raise UsageError(f"--browser {shown(command)}: cannot run it ({exc.strerror}); "
                          "give a browser command") from None
-
-
-def open_default(url: str) -> bool:
-    """$BROWSER or the system browser where one can reach the user (not over SSH, in a
-    container or without a display: webbrowser would pick a text browser there)."""
-    if not (os.environ.get("BROWSER") or login.browser_available()):
-        return False
-    import webbrowser
-
-    try:
-        return bool(webbrowser.open(url, new=2))
-    except webbrowser.Error:
-        return False
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.browser:
         open_with(args.browser, link.url)
         _note(f"opened the console for {what}")
-    elif open_default(link.url):
+    elif federation.open_in_browser(link.url):
         _note(f"opened the console for {what}")
     else:
         print(link.url)

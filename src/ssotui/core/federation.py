@@ -224,6 +224,22 @@ def console_link(creds: RoleCredentials, *, session_region: str, issuer: str,
     return ConsoleLink(login_url(endpoint, token, dest, issuer), dest, partition.id)
 
 
+def open_in_browser(url: str) -> bool:
+    """$BROWSER or the system browser, where one can reach the user (not over SSH, in
+    a container or without a display, where webbrowser would start a text browser in
+    this very terminal). False when none opened."""
+    from ssotui.core.login import browser_available
+
+    if not (os.environ.get("BROWSER") or browser_available()):
+        return False
+    import webbrowser
+
+    try:
+        return bool(webbrowser.open(url, new=2))
+    except webbrowser.Error:
+        return False
+
+
 def validate(*, session_region: str, destination: str | None, region: str | None,
              duration: int | None) -> str:
     """Check the input as console_link would, without a network call; the destination URL."""
