@@ -9,8 +9,6 @@ to the browser's argv otherwise, and never into a message or log.
 from __future__ import annotations
 
 import argparse
-import shlex
-import subprocess
 import sys
 
 from ssotui.core import federation
@@ -23,19 +21,6 @@ def _note(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def open_with(command: str, url: str) -> None:
-    """Run COMMAND URL (no shell), detached: its output must not reach our stdout."""
-    argv = shlex.split(command)
-    if not argv:
-        raise UsageError("--browser '' names no command")
-    try:
-        subprocess.Popen([*argv, url], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
-    except OSError as exc:
-        raise UsageError(f"--browser {shown(command)}: cannot run it ({exc.strerror}); "
-                         "give a browser command") from None
-
-
 def run(args: argparse.Namespace) -> int:
     from ssotui.commands.actions import Target, _check_role, _resolve_account, confirm
     from ssotui.core.clients import make_clients
@@ -44,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     from ssotui.core.tokens import ensure_token
 
     prefs = load_prefs()
+    if args.browser is not None and not args.browser.strip():
+        raise UsageError("--browser '' names no command")
     session = resolve_session(getattr(args, "sso_session", None))
     dest = federation.validate(session_region=session.region, destination=args.destination,
                                region=args.region, duration=args.duration)
@@ -68,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         print(link.url)
         _note(f"console sign-in URL for {what} ({valid})")
     elif args.browser:
-        open_with(args.browser, link.url)
+        federation.run_browser(args.browser, link.url)
         _note(f"opened the console for {what}")
     elif federation.open_in_browser(link.url):
         _note(f"opened the console for {what}")

@@ -224,19 +224,55 @@ def console_link(creds: RoleCredentials, *, session_region: str, issuer: str,
     return ConsoleLink(login_url(endpoint, token, dest, issuer), dest, partition.id)
 
 
+def _launch(argv: list[str]) -> None:
+    """Start a browser detached, its output away from our terminal (a full-screen
+    picker would be drawn over by its warnings)."""
+    import subprocess
+
+    subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,  # noqa: S603
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def run_browser(command: str, url: str) -> None:
+    """Run COMMAND URL (no shell; `%s` in COMMAND is replaced by the URL instead)."""
+    import shlex
+
+    argv = shlex.split(command)
+    if not argv:
+        raise UsageError("--browser '' names no command")
+    argv = [a.replace("%s", url) for a in argv] if "%s" in command else [*argv, url]
+    try:
+        _launch(argv)
+    except OSError as exc:
+        raise UsageError(f"--browser {shown(command)}: cannot run it ({exc.strerror}); "
+                         "give a browser command") from None
+
+
 def open_in_browser(url: str) -> bool:
-    """$BROWSER or the system browser, where one can reach the user (not over SSH, in
-    a container or without a display, where webbrowser would start a text browser in
-    this very terminal). False when none opened."""
+    """$BROWSER (each of its `:`-separated commands in turn, as the webbrowser module
+    reads it), else the system browser where one can reach the user: not over SSH,
+    in a container or without a display, where webbrowser would start a text browser
+    in this very terminal. False when none opened."""
+    for command in filter(None, os.environ.get("BROWSER", "").split(os.pathsep)):
+        try:
+            run_browser(command, url)
+            return True
+        except UsageError:
+            continue
     from ssotui.core.login import browser_available
 
-    if not (os.environ.get("BROWSER") or browser_available()):
+    if not browser_available():
         return False
     import webbrowser
 
     try:
-        return bool(webbrowser.open(url, new=2))
-    except webbrowser.Error:
+        browser = webbrowser.get()
+        args = getattr(browser, "args", None)
+        if isinstance(args, list) and getattr(browser, "name", None):  # a plain command line
+            _launch([browser.name, *(a.replace("%s", url) for a in args)])
+            return True
+        return bool(browser.open(url, new=2))
+    except (webbrowser.Error, OSError):
         return False
 
 
