@@ -139,3 +139,33 @@ def test_federation_endpoint_down_one_line_exit_1(signed_in: str, emulator: obje
 def test_not_signed_in_is_exit_1(aws_env: object, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["console", "111111111111", "ReadOnly", "--print-url"]) == 1
     assert "ssotui login" in _one_error(capsys.readouterr().err)
+
+
+def test_debug_output_holds_no_signin_token_or_key(signed_in: str, emulator: object,
+                                                   isolated_home: Path) -> None:
+    """`--debug` runs in a child process: stderr holds no credential, no sign-in token
+    and not the URL (stdout has it only with --print-url)."""
+    import subprocess
+    import sys
+
+    from interop import aws_env, child_env
+
+    account_id, _, role = _target(emulator)
+    env = aws_env(isolated_home, emulator.url,  # type: ignore[attr-defined]
+                  SSOTUI_FEDERATION_ENDPOINT=os.environ["SSOTUI_FEDERATION_ENDPOINT"],
+                  SSOTUI_CACHE_DIR=str(isolated_home / "c"), BROWSER="true")
+    runs = [subprocess.run([sys.executable, "-m", "ssotui", "--debug", "console", account_id,
+                            role, *flags], env=child_env(env), capture_output=True, text=True,
+                           timeout=120, stdin=subprocess.DEVNULL)
+            for flags in (["--print-url"], [], ["--destination", "ec2"])]
+    for proc in runs:
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    stderr = "".join(p.stderr for p in runs)
+    assert "botocore" in stderr  # the debug log did run
+    tokens = emulator.issued_signin_tokens  # type: ignore[attr-defined]
+    assert len(tokens) == 3
+    secrets = emulator.issued_secrets()  # type: ignore[attr-defined]
+    leaked = [s[:12] + "..." for s in secrets if s in stderr]
+    assert not leaked, leaked
+    assert "SigninToken=" not in stderr and runs[0].stdout.strip() not in stderr
+    assert runs[1].stdout == runs[2].stdout == ""

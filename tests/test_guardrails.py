@@ -193,3 +193,18 @@ def test_expiry_of_creds_is_not_touched_by_marker() -> None:
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
         "AWS_CREDENTIAL_EXPIRATION", "SSOTUI_PRODUCTION"]
     assert CREDS.expiration - datetime.now(UTC) > timedelta(0)
+
+
+def test_print_env_query_leaves_production_to_the_picker(signed_in: str,
+                                                         emulator: object) -> None:
+    """`sa QUERY` naming one production role prints nothing at once: the picker opens
+    (and asks); an ordinary role still switches at once, marker included when on."""
+    from ssotui.commands.assume import exports_for
+
+    account_id, name, role = _prod_env(emulator, "production_marker = true\n")
+    before = emulator.calls["GetRoleCredentials"]  # type: ignore[attr-defined]
+    assert exports_for(f"{account_id} {role}", "corp", None) is None
+    assert emulator.calls["GetRoleCredentials"] == before  # type: ignore[attr-defined]
+    other, roles = emulator.org[4]  # type: ignore[attr-defined]
+    text = exports_for(f"{other.account_id} {roles[0]}", "corp", None)
+    assert text is not None and text.endswith("export SSOTUI_PRODUCTION=''\n")
