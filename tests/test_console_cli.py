@@ -104,11 +104,13 @@ def test_browser_env_and_no_browser(signed_in: str, emulator: object,
 def test_bad_input_one_line_exit_2(signed_in: str, emulator: object, flags: list[str],
                                    expected: str, capsys: pytest.CaptureFixture[str]) -> None:
     account_id, _, role = _target(emulator)
-    before = emulator.calls.get("getSigninToken", 0)  # type: ignore[attr-defined]
+    before = emulator.calls  # type: ignore[attr-defined]
     assert main(["console", account_id, role, *flags]) == 2
     assert expected in _one_error(capsys.readouterr().err)
-    if "--browser" not in flags:  # refused before any exchange
-        assert emulator.calls.get("getSigninToken", 0) == before  # type: ignore[attr-defined]
+    after = emulator.calls  # type: ignore[attr-defined]
+    if "--browser" not in flags:  # refused before the role's credentials or any exchange
+        assert after.get("getSigninToken", 0) == before.get("getSigninToken", 0)
+        assert after["GetRoleCredentials"] == before["GetRoleCredentials"]
 
 
 def test_unknown_role_and_account(signed_in: str, emulator: object,
