@@ -449,6 +449,11 @@ def render(res: dict[str, Any]) -> str:
     tui_path = HERE / "tui_results.json"
     if tui_path.exists():
         out += render_tui(json.loads(tui_path.read_text()))
+    console_path = HERE / "console_results.json"  # bench/console_bench.py (issue 13)
+    if console_path.exists():
+        from console_bench import render_console
+
+        out += render_console(json.loads(console_path.read_text()))
     return "\n".join(out)
 
 

@@ -167,3 +167,18 @@ def test_endpoint_down_is_one_line_without_secrets(monkeypatch: pytest.MonkeyPat
     assert f"cannot reach the federation endpoint 127.0.0.1:{port}" in text
     assert "\n" not in text and CREDS.secret_access_key not in text
     assert "Session" not in text
+
+
+def test_debug_redactor_masks_signin_urls() -> None:
+    """Should a sign-in URL ever reach a --debug log line, its secrets are masked."""
+    from ssotui.core.redact import MASK, Redactor
+
+    login = federation.login_url("https://signin.aws.amazon.com/federation",
+                                 "SIGNINTOKEN0123456789", "https://console.aws.amazon.com/", "i")
+    exchange = federation.signin_token_url("https://signin.aws.amazon.com/federation", CREDS,
+                                           3600)
+    out = Redactor().text(f"GET {exchange}\nredirect {login}\n{federation.session_json(CREDS)}")
+    for secret in ("SIGNINTOKEN0123456789", CREDS.secret_access_key, CREDS.session_token,
+                   urllib.parse.quote_plus(CREDS.secret_access_key)):
+        assert secret not in out
+    assert MASK in out and "Action=login" in out
