@@ -46,9 +46,9 @@ class Rule:
         if account_id in self.accounts:
             return f"account id {account_id} is listed"
         if self.name is not None and name is not None and self.name.search(name):
-            return f"its name matches {self.name.pattern!r}"
+            return f"its name matches '{self.name.pattern}'"
         if self.email is not None and email is not None and self.email.search(email):
-            return f"its email matches {self.email.pattern!r}"
+            return f"its email matches '{self.email.pattern}'"
         return None
 
 
