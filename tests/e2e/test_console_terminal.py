@@ -73,3 +73,35 @@ def test_console_key_under_demo_reaches_the_console_page(tmp_path: Path) -> None
         assert "EXITED=0" in term.wait(lambda t: "EXITED=" in t, "exit")
     finally:
         term.kill()
+
+
+def test_creds_asks_on_the_terminal_for_production(tmp_path: Path, signed_in: str,
+                                                   emulator: object) -> None:
+    """`ssotui creds` for a production role in a real terminal: the question is asked on
+    the terminal (stdout stays the exports'), `y` goes on, anything else does nothing."""
+    import os
+
+    from e2e.harness import signed_in_env
+
+    account, roles = emulator.org[3]  # type: ignore[attr-defined]
+    prefs = Path(os.environ["XDG_CONFIG_HOME"]) / "ssotui" / "prefs.toml"
+    prefs.parent.mkdir(parents=True, exist_ok=True)
+    prefs.write_text(f'[[guardrails]]\naccounts = ["{account.account_id}"]\n')
+    env = signed_in_env(tmp_path)
+    out = tmp_path / "exports"
+    cmd = ssotui_cmd("creds", account.account_id, roles[0])
+    term = Tmux(env, f"{cmd} > {shlex.quote(str(out))}; echo EXITED=$?; "
+                     f"{cmd} > /dev/null; echo AGAIN=$?; sleep 60")
+    try:
+        pane = term.wait(lambda t: "[y/N]" in t, "the question")
+        assert f"{account.account_id} / {roles[0]} is a production account" in \
+            " ".join(pane.split())
+        term.keys("y", "Enter")
+        assert "EXITED=0" in term.wait(lambda t: "EXITED=" in t, "the first run")
+        assert out.read_text().startswith("export AWS_ACCESS_KEY_ID=ASIA")
+        term.wait(lambda t: t.count("[y/N]") == 2, "asked again")
+        term.keys("Enter")  # no answer is no
+        pane = term.wait(lambda t: "AGAIN=" in t, "the second run")
+        assert "AGAIN=1" in pane and "not confirmed: nothing done" in pane
+    finally:
+        term.kill()

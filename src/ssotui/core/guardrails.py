@@ -150,10 +150,12 @@ def confirmed(answer: str, account: str, mode: str) -> bool:
 
 def _ask_tty(prompt: str) -> str:
     """A line from the controlling terminal (stdin/stdout may be pipes: `eval $(...)`)."""
-    with open("/dev/tty", "r+", encoding="utf-8", errors="replace") as tty:
-        tty.write(prompt)
-        tty.flush()
-        return tty.readline()
+    # two streams: one text stream both written and read on a tty cannot switch (no seek)
+    with open("/dev/tty", "w", encoding="utf-8", errors="replace") as out, \
+            open("/dev/tty", encoding="utf-8", errors="replace") as inp:
+        out.write(prompt)
+        out.flush()
+        return inp.readline()
 
 
 def has_tty() -> bool:
