@@ -155,3 +155,23 @@ async def test_console_key_opens_or_copies_the_url(tui_signed_in: Any, isolated_
         assert url not in screen_text(app)
         for token in emu.issued_signin_tokens:
             assert token not in note
+
+
+async def test_confirmation_shows_hostile_names_as_text(tui_signed_in: Any) -> None:
+    from ssotui.tui.screens.confirm import ConfirmProduction
+
+    hostile = "[bold]x[/] [@click=app.quit]q[/] \x1b]52;c;aGk=\x07"
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_main_loaded(pilot)
+        results: list[bool | None] = []
+        await app.push_screen(ConfirmProduction(hostile, "111122223333", "[red]Role", "production "
+                                          "account (its name matches '[b]')", "PROD", "copy",
+                                          "name"), results.append)
+        await wait_for(pilot, lambda: screen_name(app) == "ConfirmProduction", "modal")
+        text = screen_text(app)
+        assert "[bold]x[/] [@click=app.quit]q[/] \\x1b]52;c;aGk=\\x07" in text
+        assert "[red]Role" in text and "'[b]'" in text
+        app.screen.query_one("#confirm-name").value = hostile
+        await pilot.press("enter")  # the exact name, control characters and all
+        await wait_for(pilot, lambda: results == [True], "confirmed")

@@ -43,7 +43,7 @@ class ConfirmProduction(ModalScreen[bool]):
             if self.mode == "name":
                 yield Label(Text(f"Type the account name ({shown(self.account_name)}) "
                                  "and press Enter:"))
-                yield Input(id="confirm-name", placeholder=shown(self.account_name))
+                yield Input(id="confirm-name")  # empty: the name is typed, not accepted
                 yield Static("", id="confirm-error")
                 hint = "Enter confirm · Esc cancel"
             else:
