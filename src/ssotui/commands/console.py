@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
     if args.browser is not None and not args.browser.strip():
         raise UsageError("--browser '' names no command")
     session = resolve_session(getattr(args, "sso_session", None))
-    dest = federation.validate(session_region=session.region, destination=args.destination,
-                               region=args.region, duration=args.duration)
+    federation.validate(session_region=session.region, destination=args.destination,
+                        region=args.region, duration=args.duration)  # before any call
     clients = make_clients(session)
     token = ensure_token(session, clients)
     account_id, account_name = _resolve_account(session, clients, token, args.account)
@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
     link = federation.console_link(creds, session_region=session.region,
                                    issuer=session.start_url, destination=args.destination,
                                    region=args.region, duration=duration)
-    assert link.destination == dest
-    what = f"{shown(t.account_name or account_id)} / {shown(args.role)} → {shown(dest)}"
+    what = (f"{shown(t.account_name or account_id)} / {shown(args.role)} → "
+            f"{shown(link.destination)}")
     valid = f"valid {link.valid_minutes} minutes, once; it signs in as the role: do not share it"
     if args.print_url:
         print(link.url)

@@ -183,7 +183,8 @@ def get_signin_token(endpoint: str, creds: RoleCredentials, duration: int | None
             body = resp.read(1 << 16)
     except urllib.error.HTTPError as exc:
         raise RuntimeFailure(f"the federation endpoint {shown(host)} refused the credentials "
-                             f"(HTTP {exc.code}); the role may not allow console sign-in") from None
+                             f"(HTTP {exc.code}); the role may not allow console sign-in, or not a "
+                             "session this long (try a shorter --duration)") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise RuntimeFailure(f"cannot reach the federation endpoint {shown(host)}: "
