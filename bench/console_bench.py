@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -52,9 +53,16 @@ def medians_ms(commands: dict[str, list[str]], env: dict[str, str]) -> dict[str,
 
 
 def processes() -> dict[str, Any]:
+    root = Path(tempfile.mkdtemp(prefix="ssotui-console-bench-"))
+    try:
+        return _processes(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _processes(root: Path) -> dict[str, Any]:
     from ssotui.emulator import Emulator
 
-    root = Path(tempfile.mkdtemp(prefix="ssotui-console-bench-"))
     home = root / "home"
     (home / ".aws" / "sso" / "cache").mkdir(parents=True)
     with Emulator(accounts=200, roles_per_account=3, seed=5) as emu:
