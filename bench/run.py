@@ -459,6 +459,11 @@ def render(res: dict[str, Any]) -> str:
         from rate_bench import render_rate
 
         out += render_rate(json.loads(rate_path.read_text()))
+    console_path = HERE / "console_results.json"  # bench/console_bench.py (issue 13)
+    if console_path.exists():
+        from console_bench import render_console
+
+        out += render_console(json.loads(console_path.read_text()))
     return "\n".join(out)
 
 

@@ -38,6 +38,7 @@ HANDLERS = {
     "emulator": "ssotui.commands.emulator:run",
     "shell-init": "ssotui.commands.shellinit:run",
     "completion": "ssotui.commands.completion:run",
+    "console": "ssotui.commands.console:run",
 }
 
 
@@ -168,7 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--write-credentials", nargs="?", const=DEFAULT_SECTION, default=None, metavar="SECTION",
         help="write a section in the shared credentials file",
     )
-    p.add_argument("--force", action="store_true", help="overwrite a conflicting section")
+    p.add_argument("--force", action="store_true", help="overwrite a conflicting section "
+                   "(or write a production account's credentials)")
+    p.add_argument("--yes", action="store_true", help="act on a production role without "
+                   "asking (prefs.toml [[guardrails]])")
 
     p = sub.add_parser("profile", help="write a [profile] block into the AWS config")
     p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
@@ -179,6 +183,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="default output format for the profile")
     p.add_argument("--force", action="store_true", help="replace a different block of that name")
     p.add_argument("--dry-run", action="store_true", help="print a diff, write nothing")
+
+    p = sub.add_parser("console", help="open the AWS console signed in as a role")
+    p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
+    p.add_argument("role", metavar="ROLE", help="role name")
+    _session_opt(p)
+    p.add_argument("--destination", metavar="SERVICE-or-URL",
+                   help="a service (s3, ec2, cloudshell, …) or a console URL (default: home)")
+    p.add_argument("--region", help="console region (default: the sso-session's)")
+    p.add_argument("--duration", type=int, metavar="SECONDS",
+                   help="console session length, 900-43200 (default 3600)")
+    p.add_argument("--print-url", action="store_true",
+                   help="print the sign-in URL (a credential, valid 15 min), open nothing")
+    p.add_argument("--browser", metavar="CMD", help="open the URL with CMD (default: $BROWSER "
+                   "or the system's browser; the URL is printed where none can open)")
+    p.add_argument("--yes", action="store_true", help="act on a production role without asking")
 
     p = sub.add_parser("shell-init", help="print a shell function that switches roles "
                        "(eval it in your shell's startup file)")

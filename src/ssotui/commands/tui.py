@@ -68,7 +68,8 @@ def demo_environment(base: Path | None = None, accounts: int = DEMO_ACCOUNTS,
         "XDG_CACHE_HOME": str(root / "xdg-cache"),
     }
     saved = {k: os.environ.get(k) for k in
-             [*paths, "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_PROFILE"]}
+             [*paths, "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_PROFILE",
+              "SSOTUI_FEDERATION_ENDPOINT"]}
     extra = DEMO_EXTRA[:max(0, accounts - 1)]
     org = generate_org(accounts - len(extra), 3, seed) + [
         (Account(i, name, f"aws+{name}@example-corp.com"), list(roles))
@@ -79,6 +80,7 @@ def demo_environment(base: Path | None = None, accounts: int = DEMO_ACCOUNTS,
         os.environ.update(paths)
         os.environ["AWS_ENDPOINT_URL_SSO"] = url
         os.environ["AWS_ENDPOINT_URL_SSO_OIDC"] = url
+        os.environ["SSOTUI_FEDERATION_ENDPOINT"] = url + "/federation"  # console sign-in
         os.environ.pop("AWS_PROFILE", None)
         config = Path(paths["AWS_CONFIG_FILE"])
         if not config.exists():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import UTC
 
 from ssotui.core.errors import RuntimeFailure, UsageError
@@ -119,8 +120,10 @@ def dotenv_quote(value: str) -> str:
     return f"'{value}'"
 
 
-def render(creds: RoleCredentials, fmt: str) -> str:
-    """The text for `fmt` (one of FORMATS)."""
+def render(creds: RoleCredentials, fmt: str,
+           extra: Sequence[tuple[str, str]] = ()) -> str:
+    """The text for `fmt` (one of FORMATS). `extra` variables (the opt-in production
+    marker) follow the four, in the shell formats only: `process` is read by botocore."""
     if fmt == "process":
         body = {
             "Version": 1,
@@ -131,10 +134,11 @@ def render(creds: RoleCredentials, fmt: str) -> str:
         }
         return json.dumps(body, indent=2, separators=(",", ": ")) + "\n"
     if fmt == "dotenv":
-        return "".join(f"{name}={dotenv_quote(value)}\n" for name, value in variables(creds))
+        return "".join(f"{name}={dotenv_quote(value)}\n"
+                       for name, value in [*variables(creds), *extra])
     try:
         template = _LINE_FORMATS[fmt]
     except KeyError:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
     return "".join(template.format(name=n, value=quote(v, fmt)) + "\n"
-                   for n, v in variables(creds))
+                   for n, v in [*variables(creds), *extra])

@@ -36,6 +36,11 @@ from Python. `tests/data/hostile_org.json` is a ready-made hostile org (see its
 "_about" key). After a run, `emu.issued_secrets()` lists every secret the emulator
 handed out (client secrets, codes, tokens, role credentials) and
 `emu.issued_credentials` every roleCredentials answer, for grepping logs.
+
+Console sign-in: `/federation` (getSigninToken, login) accepts the role credentials
+it issued and redirects to `/console/landing`; `emu.console_logins` lists each
+sign-in (account_id, role, destination, issuer). Point ssotui at it with
+`SSOTUI_FEDERATION_ENDPOINT=<url>/federation`.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ import os
 import threading
 from types import TracebackType
 
-from ssotui.emulator import oidc, portal
+from ssotui.emulator import federation, oidc, portal
 from ssotui.emulator.org import (
     CredentialOverrides,
     OrgEntry,
@@ -73,6 +78,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/federation/credentials"): ("GetRoleCredentials", True,
                                          portal.get_role_credentials),
     ("POST", "/logout"): ("Logout", True, portal.logout),
+    ("GET", "/federation"): (None, False, federation.federation),
+    ("GET", "/console/landing"): (None, False, federation.landing),
 }
 
 

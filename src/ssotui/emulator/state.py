@@ -122,6 +122,12 @@ class State:
         self._by_access: dict[str, SignIn] = {}
         self._by_refresh: dict[str, SignIn] = {}
         self._refresh_client: dict[str, str | None] = {}
+        #: console sign-in: access key id -> (account, role, secret key, session token)
+        self.role_sessions: dict[str, tuple[str, str, str, str]] = {}
+        #: sign-in token -> (account, role, expires at); landing pages shown, in order
+        self.signin_tokens: dict[str, tuple[str, str, float]] = {}
+        self.console_logins: list[dict[str, str]] = []
+        self.issued_signin_tokens: list[str] = []
         self.reset_stats()
 
     # ---- org -------------------------------------------------------------
@@ -148,6 +154,7 @@ class State:
             found = [c.client_secret for c in self.clients.values()]
             found += list(self.device_codes) + list(self.auth_codes)
             found += list(self._by_access) + list(self._by_refresh)
+            found += list(self.issued_signin_tokens)
             for creds in self.issued_credentials:
                 found += [str(creds[k]) for k in ("accessKeyId", "secretAccessKey",
                                                   "sessionToken") if creds.get(k)]

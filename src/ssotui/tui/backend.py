@@ -238,10 +238,19 @@ class Backend:
                                               pacer=self.pacer)
 
     @staticmethod
-    def render(creds: RoleCredentials, fmt: str) -> str:
+    def render(creds: RoleCredentials, fmt: str, extra: list[tuple[str, str]] | None = None) -> str:
         from ssotui.core import exports
 
-        return str(exports.render(creds, fmt))
+        return str(exports.render(creds, fmt, extra or ()))
+
+    def console(self, account_id: str, role: str) -> tuple[Any, bool]:
+        """(core.federation.ConsoleLink to the console home, whether a browser opened it)."""
+        from ssotui.core import federation
+
+        link = federation.console_link(self.role_credentials(account_id, role),
+                                       session_region=self.session.region,
+                                       issuer=self.session.start_url)
+        return link, federation.open_in_browser(link.url)
 
     @staticmethod
     def system_clipboard(text: str, autoclear_seconds: float = 0) -> str:
@@ -298,7 +307,9 @@ class Backend:
         from ssotui.core import names, writeplan
 
         names.check_name(name, "section name")
-        return writeplan.plan_credentials(name, creds, account_id=account.account_id, role=role)
+        return writeplan.plan_credentials(name, creds, account_id=account.account_id, role=role,
+                                          account_name=account.account_name,
+                                          email=account.email_address)
 
     @staticmethod
     def commit(preview: Preview) -> None:

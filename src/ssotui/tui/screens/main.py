@@ -93,8 +93,9 @@ class MainScreen(MainActions):
         yield KeyBar()
 
     def _account_row(self, entry: Entry, width: int) -> Any:
+        found = self.store.production(entry.account_id, entry.name, entry.email)
         return account_row(entry, width, self.model.query.terms,
-                           self._numbers.get(entry.account_id))
+                           self._numbers.get(entry.account_id), found.label if found else None)
 
     def _role_row(self, role: str, width: int) -> Any:
         entry = self.current_entry
@@ -238,6 +239,7 @@ class MainScreen(MainActions):
             warnings = [f"[{n}]: static keys in {path.name} under this profile's name"
                         for n in profiles if n in self.shadowed]
         number = self._numbers.get(entry.account_id) if entry else None
+        self.show_production(entry, role)
         self.query_one(Details).show(
             entry, role, profiles, warnings,
             self.model.failures.get(entry.account_id, "") if entry else "", number)
