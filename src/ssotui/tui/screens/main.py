@@ -103,6 +103,7 @@ class MainScreen(MainActions):
         return role_row(role, width, self.model.query.terms, profiles)
 
     # -- lifecycle ----------------------------------------------------------
+    @tolerate_closing  # the app may be exiting while the screen still mounts
     def on_mount(self) -> None:
         self.query_one("#accounts").border_title = "Accounts"
         self.query_one("#roles").border_title = "Roles"
@@ -114,6 +115,7 @@ class MainScreen(MainActions):
             self.query_one("#filter", Input).cursor_blink = False
         self.mount_listing()
 
+    @tolerate_closing
     def on_screen_resume(self) -> None:
         # back from a dialog or the picker: the filter again, whatever had the focus
         self.set_focus(self.query_one("#filter", Input))
