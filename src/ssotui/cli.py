@@ -31,7 +31,10 @@ HANDLERS = {
     "login": "ssotui.commands.login:run_login",
     "logout": "ssotui.commands.login:run_logout",
     "list": "ssotui.commands.listing:run",
-    "creds": "ssotui.commands.actions:run_creds",
+    "creds": "ssotui.commands.creds:run",
+    "exec": "ssotui.commands.exec:run",
+    "serve": "ssotui.commands.serve:run",
+    "status": "ssotui.commands.status:run",
     "profile": "ssotui.commands.actions:run_profile",
     "emulator": "ssotui.commands.emulator:run",
     "shell-init": "ssotui.commands.shellinit:run",
@@ -57,6 +60,7 @@ class _Parser(argparse.ArgumentParser):
         rest = list(sys.argv[1:] if args is None else args)
         options: list[str] = []
         query: list[str] = []
+        command_line: list[str] | None = None
         i = 0
         while i < len(rest):
             word = rest[i]
@@ -69,18 +73,31 @@ class _Parser(argparse.ArgumentParser):
                     options.append(rest[i + 1])
                     i += 1
             elif not query and word in HANDLERS:
-                options += rest[i:]  # a subcommand: argparse takes it from here
+                tail = rest[i:]
+                if word == "exec" and "--" in tail:  # argparse mixes `--` up with ROLE
+                    cut = tail.index("--")
+                    tail, command_line = tail[:cut], tail[cut + 1:]
+                options += tail  # a subcommand: argparse takes it from here
                 break
             else:
                 query.append(word)
             i += 1
         ns, extra = super().parse_known_args(options, namespace)
         ns.query = query
+        if command_line is not None:
+            ns.command_line = command_line
         return ns, extra
 
 
 #: top-level options followed by a value (so the value is not taken for a QUERY word)
 VALUE_OPTIONS = {"--sso-session", "--format"}
+
+
+def _creds_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--with-region", action="store_true", default=argparse.SUPPRESS,
+                   help="also print AWS_REGION and AWS_DEFAULT_REGION")
+    p.add_argument("--profile-var", action="store_true", default=argparse.SUPPRESS,
+                   help="print AWS_PROFILE=NAME for a profile of that role instead of keys")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="on Enter, exit printing the role's exports on stdout (for eval)",
     )
     parser.add_argument("--format", choices=FORMATS, help="export format for --print-env")
+    _creds_opts(parser)
     # plain parsers below: only the top level takes QUERY words
     sub = parser.add_subparsers(dest="command", metavar="COMMAND",
                                 parser_class=argparse.ArgumentParser)
@@ -145,6 +163,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a section in the shared credentials file",
     )
     p.add_argument("--force", action="store_true", help="overwrite a conflicting section")
+    _creds_opts(p)
+
+    p = sub.add_parser("exec", help="run a command (default: $SHELL) with a role's credentials",
+                       usage="ssotui exec [ACCOUNT [ROLE]] [--nest] [-- CMD ARGS...]")
+    p.add_argument("account", metavar="ACCOUNT", nargs="?",
+                   help="account id or exact account name, or a profile name")
+    p.add_argument("role", metavar="ROLE", nargs="?", help="role name")
+    _session_opt(p)
+    p.add_argument("--nest", action="store_true", help="allow running inside another exec")
+    p.set_defaults(command_line=[])  # `-- CMD ARGS...`, split off before argparse
+
+    p = sub.add_parser("serve", help="serve a role's credentials to SDKs and containers "
+                       "(AWS_CONTAINER_CREDENTIALS_FULL_URI)")
+    p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name, "
+                   "or a profile name")
+    p.add_argument("role", metavar="ROLE", nargs="?", help="role name")
+    _session_opt(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument("--allow-non-loopback", action="store_true",
+                   help="allow a --host other than loopback (anyone reaching it with the "
+                   "token gets the credentials)")
+
+    p = sub.add_parser("status", help="sign-ins, listing caches and cached role credentials")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("profile", help="write a [profile] block into the AWS config")
     p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
@@ -264,8 +307,35 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
+def _warm_creds(argv: Sequence[str] | None) -> int | None:
+    """`ssotui creds ID ROLE --format FMT` served from the shared cache before the
+    parser is even built (commands.warmcreds); None: run the full command."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] != ["creds"] or os.environ.get("SSOTUI_DEBUG"):
+        return None
+    from ssotui.commands.warmcreds import text_for
+
+    text = text_for(words[1:])
+    if text is None:
+        return None
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OutputError as exc:
+        _silence_stdout()
+        print(f"ssotui: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _guard_std_streams()
+    warm = _warm_creds(argv)
+    if warm is not None:
+        return warm
     parser = build_parser()
     args = parser.parse_args(argv)
     # `ssotui --sso-session X list` and `ssotui list --sso-session X` both work.
