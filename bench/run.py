@@ -41,7 +41,7 @@ SESSION = "bench"
 LATENCY_MS = 200.0
 TPS = 20.0
 INSTALLED = Path(sys.executable).parent  # the installed build's bin dir (set by main)
-ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui"]
+ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", "creds"]
 
 
 def log(msg: str) -> None:
@@ -449,6 +449,11 @@ def render(res: dict[str, Any]) -> str:
     tui_path = HERE / "tui_results.json"
     if tui_path.exists():
         out += render_tui(json.loads(tui_path.read_text()))
+    creds_path = HERE / "creds_results.json"
+    if creds_path.exists():
+        from creds_bench import render as render_creds
+
+        out += render_creds(json.loads(creds_path.read_text()))
     return "\n".join(out)
 
 
@@ -551,6 +556,9 @@ def main() -> int:
                 res["adaptive"] = bench_adaptive(tmp)
             elif name == "tui":
                 bench_tui()
+            elif name == "creds":  # writes creds_results.json (bench/creds_bench.py)
+                subprocess.run([sys.executable, str(HERE / "creds_bench.py")], check=True,
+                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
             elif name == "faults":
                 res["faults"] = bench_faults(tmp, runs=args.fault_runs, tps=args.fault_tps)
             else:

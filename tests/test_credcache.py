@@ -149,7 +149,7 @@ def test_logout_removes_the_cached_credentials(signed_in: str, aws_env: Any,
 
 
 def test_paths_agree_with_the_token_cache(isolated_home: Path) -> None:
-    assert credpaths.token_file(CORP.cache_key) == tokens.token_path(CORP)
+    assert Path(credpaths.token_file(CORP.cache_key)) == tokens.token_path(CORP)
 
 
 def test_bad_input_writes_no_cache(signed_in: str, aws_env: Any, isolated_home: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -344,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.enable()  # see entry(): only the picker's start-up runs without it
     debug = args.debug or bool(os.environ.get("SSOTUI_DEBUG"))
     if debug:
+        import logging  # only here: the warm credential_process path skips the import
+
         logging.basicConfig(level=logging.DEBUG, format="ssotui: %(name)s: %(message)s")
         from ssotui.core import redact
 

@@ -47,11 +47,11 @@ class Entry:
 
 
 def cache_dir() -> Path:
-    return credpaths.cache_dir()
+    return Path(credpaths.cache_dir())
 
 
 def cache_path(session: SsoSession, account_id: str, role: str) -> Path:
-    return credpaths.cache_file(session.cache_key, session.start_url, account_id, role)
+    return Path(credpaths.cache_file(session.cache_key, session.start_url, account_id, role))
 
 
 def token_digest(token: Token) -> str:
