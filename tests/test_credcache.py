@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -81,20 +82,49 @@ def test_warm_path_imports_neither_botocore_nor_textual(signed_in: str, aws_env:
     assert aws_env.calls["GetRoleCredentials"] == 1
 
 
+def _holding(pid: int, lock: Path) -> bool:
+    """Whether process `pid` has `lock` open (it is waiting for, or holds, the lock)."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(lock):
+                return True
+        except OSError:
+            pass
+    return False
+
+
 def test_twenty_concurrent_callers_make_one_call(signed_in: str, aws_env: Any,
                                                  isolated_home: Path) -> None:
+    """The test holds the cache file's lock until all 20 processes wait for it, so
+    they really are concurrent however slowly a busy machine starts them; then one
+    fetches and the other 19 read its file."""
+    from ssotui.core import files
+
     acct, role = _role(aws_env)
-    aws_env.latency_ms = 300  # the first fetch is still in flight when the others ask
+    path = credcache.cache_path(CORP, acct, role)
+    path.parent.mkdir(parents=True)
+    lock = path.with_name(path.name + ".lock")
     env = _env(isolated_home, aws_env.url)
-    procs = [subprocess.Popen([sys.executable, "-m", "ssotui", "creds", acct, role,
-                               "--format", "process"], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(20)]
+    with files.locked(path):
+        procs = [subprocess.Popen([sys.executable, "-m", "ssotui", "creds", acct, role,
+                                   "--format", "process"], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(20)]
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and aws_env.calls["GetRoleCredentials"] == 0:
+            if all(_holding(p.pid, lock) for p in procs):
+                break
+            time.sleep(0.05)
+        assert aws_env.calls["GetRoleCredentials"] == 0, "a caller fetched without the lock"
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * 20, [e for _, e in outs]
     assert len({o for o, _ in outs}) == 1
     assert aws_env.calls["GetRoleCredentials"] == 1
     assert len(_cache_files(isolated_home)) == 1
-    assert not list((isolated_home / ".cache" / "ssotui" / "credentials").glob("*.lock"))
+    assert not list(path.parent.glob("*.lock"))
 
 
 def test_credentials_near_expiry_are_fetched_again(signed_in: str, aws_env: Any,
