@@ -92,13 +92,6 @@ class _Parser(argparse.ArgumentParser):
 VALUE_OPTIONS = {"--sso-session", "--format"}
 
 
-def _creds_opts(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--with-region", action="store_true", default=argparse.SUPPRESS,
-                   help="also print AWS_REGION and AWS_DEFAULT_REGION")
-    p.add_argument("--profile-var", action="store_true", default=argparse.SUPPRESS,
-                   help="print AWS_PROFILE=NAME for a profile of that role instead of keys")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ssotui",
@@ -120,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="on Enter, exit printing the role's exports on stdout (for eval)",
     )
     parser.add_argument("--format", choices=FORMATS, help="export format for --print-env")
-    _creds_opts(parser)
+    from ssotui.commands.credparsers import add_commands, creds_options
+
+    creds_options(parser)
     # plain parsers below: only the top level takes QUERY words
     sub = parser.add_subparsers(dest="command", metavar="COMMAND",
                                 parser_class=argparse.ArgumentParser)
@@ -162,31 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a section in the shared credentials file",
     )
     p.add_argument("--force", action="store_true", help="overwrite a conflicting section")
-    _creds_opts(p)
+    creds_options(p)
 
-    p = sub.add_parser("exec", help="run a command (default: $SHELL) with a role's credentials",
-                       usage="ssotui exec [ACCOUNT [ROLE]] [--nest] [-- CMD ARGS...]")
-    p.add_argument("account", metavar="ACCOUNT", nargs="?",
-                   help="account id or exact account name, or a profile name")
-    p.add_argument("role", metavar="ROLE", nargs="?", help="role name")
-    _session_opt(p)
-    p.add_argument("--nest", action="store_true", help="allow running inside another exec")
-    p.set_defaults(command_line=[])  # `-- CMD ARGS...`, split off before argparse
-
-    p = sub.add_parser("serve", help="serve a role's credentials to SDKs and containers "
-                       "(AWS_CONTAINER_CREDENTIALS_FULL_URI)")
-    p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name, "
-                   "or a profile name")
-    p.add_argument("role", metavar="ROLE", nargs="?", help="role name")
-    _session_opt(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
-    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
-    p.add_argument("--allow-non-loopback", action="store_true",
-                   help="allow a --host other than loopback (anyone reaching it with the "
-                   "token gets the credentials)")
-
-    p = sub.add_parser("status", help="sign-ins, listing caches and cached role credentials")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_commands(sub, _session_opt)  # exec, serve, status
 
     p = sub.add_parser("profile", help="write a [profile] block into the AWS config")
     p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
