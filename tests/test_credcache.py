@@ -231,3 +231,24 @@ def test_cache_stays_valid_json_for_other_readers(signed_in: str, aws_env: Any,
     assert (doc["session"], doc["accountId"], doc["roleName"]) == (SESSION, acct, role)
     assert signed_in not in path.read_text()
     assert os.environ.get("SSOTUI_CACHE_DIR")  # the throwaway one (conftest)
+
+
+def test_botocore_credential_process_shares_one_fetch(signed_in: str, aws_env: Any,
+                                                      isolated_home: Path) -> None:
+    """Two separate botocore processes with AWS_PROFILE naming a credential_process
+    profile (as `aws --profile scripted` does): one portal call between them."""
+    acct, role = _role(aws_env)
+    cfg = isolated_home / ".aws" / "config"
+    cfg.write_text(cfg.read_text() + f"\n[profile scripted]\ncredential_process = "
+                   f"{sys.executable} -m ssotui creds {acct} {role} --format process\n")
+    code = """
+        import botocore.session
+        creds = botocore.session.Session().get_credentials()
+        print(creds.method, creds.get_frozen_credentials().access_key)
+    """
+    env = _env(isolated_home, aws_env.url, AWS_PROFILE="scripted")
+    first, second = (run_python(code, env) for _ in range(2))
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout == second.stdout
+    assert first.stdout.split()[0] == "custom-process"
+    assert aws_env.calls["GetRoleCredentials"] == 1

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from interop import aws_env as child_aws_env
 from interop import child_env, run_python
 
@@ -30,9 +32,11 @@ def _role(emu: Any) -> tuple[str, str]:
 
 
 @contextmanager
-def serving(home: Path, url: str, *args: str) -> Iterator[tuple[dict[str, str], Any]]:
-    """A running `ssotui serve ARGS`: (its exported variables, the process)."""
-    proc = subprocess.Popen([sys.executable, "-m", "ssotui", "serve", *args], env=_env(home, url),
+def serving(home: Path, url: str, *args: str,
+            top: tuple[str, ...] = ()) -> Iterator[tuple[dict[str, str], Any]]:
+    """A running `ssotui [TOP] serve ARGS`: (its exported variables, the process)."""
+    proc = subprocess.Popen([sys.executable, "-m", "ssotui", *top, "serve", *args],
+                            env=_env(home, url),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         exported: dict[str, str] = {}
@@ -90,10 +94,11 @@ def test_botocore_reads_and_renews_past_an_expiry(signed_in: str, aws_env: Any,
         assert issued.index(key2) > issued.index(key1)
 
 
+@pytest.mark.parametrize("top", [(), ("--debug",)])
 def test_token_is_required_and_never_logged(signed_in: str, aws_env: Any,
-                                            isolated_home: Path) -> None:
+                                            isolated_home: Path, top: tuple[str, ...]) -> None:
     acct, role = _role(aws_env)
-    with serving(isolated_home, aws_env.url, acct, role) as (exported, proc):
+    with serving(isolated_home, aws_env.url, acct, role, top=top) as (exported, proc):
         url = exported["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
         token = exported["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
         assert len(token) >= 40
@@ -112,6 +117,8 @@ def test_token_is_required_and_never_logged(signed_in: str, aws_env: Any,
     assert err.count("401 for 127.0.0.1") == 3
     for secret in (token, wrong, doc["SecretAccessKey"], doc["Token"], signed_in):
         assert secret not in err
+    if top:
+        assert "botocore" in err  # the debug log did run
     assert aws_env.calls["GetRoleCredentials"] == 1  # served from the shared cache
 
 
