@@ -252,3 +252,18 @@ def test_botocore_credential_process_shares_one_fetch(signed_in: str, aws_env: A
     assert first.stdout == second.stdout
     assert first.stdout.split()[0] == "custom-process"
     assert aws_env.calls["GetRoleCredentials"] == 1
+
+
+def test_unusable_cache_dir_still_gives_credentials(signed_in: str, aws_env: Any,
+                                                    isolated_home: Path) -> None:
+    """A credential_process must not fail because its cache cannot be written."""
+    acct, role = _role(aws_env)
+    blocker = isolated_home / ".cache" / "ssotui" / "credentials"
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("not a directory")
+    for _ in range(2):
+        proc = ssotui(isolated_home, aws_env.url, "creds", acct, role, "--format", "process")
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["Version"] == 1 and proc.stderr == ""
+    assert blocker.read_text() == "not a directory"
+    assert aws_env.calls["GetRoleCredentials"] == 2  # nothing shared, nothing broken

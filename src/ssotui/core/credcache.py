@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -121,6 +122,7 @@ def get(session: SsoSession, clients: Any, token: Token, account_id: str, role: 
     Errors are rolecreds.get_role_credentials's (NeedsLogin, UsageError,
     RuntimeFailure); a cache that cannot be written is a debug line, not a failure."""
     from ssotui.core import files
+    from ssotui.core.errors import SsotuiError
     from ssotui.core.rolecreds import get_role_credentials
 
     digest = token_digest(token)
@@ -131,7 +133,14 @@ def get(session: SsoSession, clients: Any, token: Token, account_id: str, role: 
         if hit is not None:
             return hit
     _make_dir(path.parent)
-    with files.locked(path):
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(files.locked(path))
+        except SsotuiError as exc:
+            # No usable cache dir (or a lock held for LOCK_TIMEOUT): the credentials
+            # still come, they are just not shared.
+            log.debug("not sharing credentials for %s/%s: %s", account_id, role, exc)
+            return get_role_credentials(clients, token, account_id, role, reuse=False)
         doc = _read(path)  # another process may have fetched while we waited
         if doc is not None:
             hit = _usable(doc, session, account_id, role, digest, datetime.now(UTC), margin)
