@@ -15,7 +15,6 @@ import argparse
 import re
 import sys
 from dataclasses import dataclass
-from typing import Any
 
 from ssotui.core.errors import UsageError
 from ssotui.core.models import RoleCredentials, SsoSession
@@ -205,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
     return run_creds(args)
 
 
-def _default_format() -> Any:
+def _default_format() -> str:
     from ssotui.core.prefs import load_prefs
 
-    return load_prefs().default_format
+    return str(load_prefs().default_format)
