@@ -41,7 +41,7 @@ SESSION = "bench"
 LATENCY_MS = 200.0
 TPS = 20.0
 INSTALLED = Path(sys.executable).parent  # the installed build's bin dir (set by main)
-ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", "list", "rate"]
+ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", "list", "rate", "creds", "console"]
 
 
 def log(msg: str) -> None:
@@ -464,6 +464,11 @@ def render(res: dict[str, Any]) -> str:
         from console_bench import render_console
 
         out += render_console(json.loads(console_path.read_text()))
+    creds_path = HERE / "creds_results.json"
+    if creds_path.exists():
+        from creds_bench import render as render_creds
+
+        out += render_creds(json.loads(creds_path.read_text()))
     return "\n".join(out)
 
 
@@ -571,6 +576,12 @@ def main() -> int:
                                env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
             elif name == "rate":  # bench/rate_bench.py, its own results file
                 subprocess.run([sys.executable, str(HERE / "rate_bench.py")], check=True,
+                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
+            elif name == "creds":  # writes creds_results.json (bench/creds_bench.py)
+                subprocess.run([sys.executable, str(HERE / "creds_bench.py")], check=True,
+                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
+            elif name == "console":  # writes console_results.json (bench/console_bench.py)
+                subprocess.run([sys.executable, str(HERE / "console_bench.py")], check=True,
                                env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
             elif name == "faults":
                 res["faults"] = bench_faults(tmp, runs=args.fault_runs, tps=args.fault_tps)

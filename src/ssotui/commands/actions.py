@@ -84,7 +84,7 @@ def _find(session: SsoSession, clients: Any, token: Token,
     return [a for a in live if match(a)], live
 
 
-def _resolve_account(session: SsoSession, clients: Any, token: Token, account: str) -> tuple[str, str | None]:
+def resolve_account(session: SsoSession, clients: Any, token: Token, account: str) -> tuple[str, str | None]:
     """(account id, account name if known). ACCOUNT is an id or an exact name."""
     if _ACCOUNT_ID.fullmatch(account):
         return account, None
@@ -133,7 +133,7 @@ def _roles_in(t: Target) -> list[str]:
         kwargs["nextToken"] = page["nextToken"]
 
 
-def _check_role(t: Target) -> None:
+def check_role(t: Target) -> None:
     roles = _roles_in(t)
     if t.role in roles:
         return
@@ -146,7 +146,7 @@ def _check_role(t: Target) -> None:
 
 def _target(args: argparse.Namespace) -> Target:
     session, clients, token = _signed_in(args)
-    account_id, account_name = _resolve_account(session, clients, token, args.account)
+    account_id, account_name = resolve_account(session, clients, token, args.account)
     return Target(session, clients, token, account_id, account_name, args.role)
 
 
@@ -206,20 +206,25 @@ def _requested_section(value: str | None) -> str | None:
 
 
 def run_creds(args: argparse.Namespace) -> int:
-    from ssotui.core.rolecreds import get_role_credentials
+    from ssotui.core import credcache
 
     prefs = load_prefs()
     fmt = getattr(args, "format", None) or prefs.default_format
     section = _requested_section(args.write_credentials)  # checked before any network call
+    if getattr(args, "with_region", False) and fmt == "process":
+        raise UsageError("--with-region prints variables; --format process has none")
     t = _target(args)
     found = confirm(t, prefs, args.yes)
-    try:
-        creds = get_role_credentials(t.clients, t.token, t.account_id, t.role)
+    try:  # through the shared cache (commands.creds has the warm path)
+        creds = credcache.get(t.session, t.clients, t.token, t.account_id, t.role)
     except UsageError:
-        _check_role(t)  # a better message, with suggestions
+        check_role(t)  # a better message, with suggestions
         raise
     extra = guardrails.marker_variables(found) if prefs.production_marker else []
     text = exports.render(creds, fmt, extra)
+    if getattr(args, "with_region", False):
+        region = prefs.default_region or t.session.region
+        text += exports.render_vars(exports.region_vars(region), fmt)
     if section is not None:
         section = section or _default_name(t, prefs, prefs.credentials_template)
         plan = _commit(lambda: writeplan.plan_credentials(
@@ -262,7 +267,7 @@ def run_profile(args: argparse.Namespace) -> int:
     path = awsconfig.config_path()
     awsconfig.read(path)  # a malformed config fails before any network call
     t = _target(args)
-    _check_role(t)
+    check_role(t)
     name = args.name or _default_name(t, prefs)
     region = args.region or prefs.default_region or t.session.region
     values = awsconfig.profile_values(t.session, t.account_id, t.role, region, args.output)

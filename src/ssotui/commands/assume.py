@@ -96,4 +96,6 @@ def exports_for(query: str, session_name: str | None, fmt: str | None) -> str | 
         prefs.update_prefs(lambda p: prefs.with_recent(p, f"{entry.account_id}/{role}"))
     except Exception:  # noqa: BLE001 - the exports matter, not the history
         pass
-    return text
+    from ssotui.core.models import PickedText
+
+    return PickedText.of(text, session.name, entry.account_id, role)

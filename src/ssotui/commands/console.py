@@ -22,9 +22,9 @@ def _note(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ssotui.commands.actions import Target, _check_role, _resolve_account, confirm
+    from ssotui.commands.actions import Target, check_role, confirm, resolve_account
+    from ssotui.core import credcache
     from ssotui.core.clients import make_clients
-    from ssotui.core.rolecreds import get_role_credentials
     from ssotui.core.sessions import resolve_session
     from ssotui.core.tokens import ensure_token
 
@@ -36,13 +36,13 @@ def run(args: argparse.Namespace) -> int:
                         region=args.region, duration=args.duration)  # before any call
     clients = make_clients(session)
     token = ensure_token(session, clients)
-    account_id, account_name = _resolve_account(session, clients, token, args.account)
+    account_id, account_name = resolve_account(session, clients, token, args.account)
     t = Target(session, clients, token, account_id, account_name, args.role)
     confirm(t, prefs, args.yes)
     try:
-        creds = get_role_credentials(clients, token, account_id, args.role)
+        creds = credcache.get(session, clients, token, account_id, args.role)  # shared
     except UsageError:
-        _check_role(t)
+        check_role(t)
         raise
     duration = args.duration if args.duration is not None else federation.DEFAULT_DURATION
     link = federation.console_link(creds, session_region=session.region,

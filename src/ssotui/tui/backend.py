@@ -231,11 +231,11 @@ class Backend:
 
     # -- credentials and exports -------------------------------------------
     def role_credentials(self, account_id: str, role: str) -> RoleCredentials:
-        from ssotui.core import rolecreds
+        from ssotui.core import credcache
 
-        token = self.ensure_token()
-        return rolecreds.get_role_credentials(self.clients, token, account_id, role,
-                                              pacer=self.pacer)
+        token = self.ensure_token()  # shared with credential_process, exec and serve
+        return credcache.get(self.session, self.clients, token, account_id, role,
+                             pacer=self.pacer)
 
     @staticmethod
     def render(creds: RoleCredentials, fmt: str, extra: list[tuple[str, str]] | None = None) -> str:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from textual import work
 from textual.widgets import Input
 
-from ssotui.core.models import Account
+from ssotui.core.models import Account, PickedText
 from ssotui.core.text import shown
 from ssotui.tui import backend as be
 from ssotui.tui.closing import tolerate_closing
@@ -150,7 +150,8 @@ class MainActions(ConsoleActions):
     def on_creds_ready(self, msg: CredsReady) -> None:
         self.remember(msg.account_id, msg.role)
         if msg.purpose == "print":
-            self.app.exit(msg.text)
+            self.app.exit(PickedText.of(msg.text, self.backend.session.name, msg.account_id,
+                                        msg.role))
             return
         self.query_one(FilterInput).never_paste(msg.text)
         self.app.copy_to_clipboard(msg.text)
