@@ -267,3 +267,27 @@ def test_unusable_cache_dir_still_gives_credentials(signed_in: str, aws_env: Any
         assert json.loads(proc.stdout)["Version"] == 1 and proc.stderr == ""
     assert blocker.read_text() == "not a directory"
     assert aws_env.calls["GetRoleCredentials"] == 2  # nothing shared, nothing broken
+
+
+def test_warm_path_never_skips_the_production_question(signed_in: str, aws_env: Any,
+                                                       isolated_home: Path) -> None:
+    # A credential_process for a production role: the cached credentials are not
+    # served from the warm path; the full path asks (no terminal, no --yes: refused).
+    from ssotui.core.prefs import prefs_path
+
+    account, roles = aws_env.org[0]
+    prefs = prefs_path()
+    prefs.parent.mkdir(parents=True, exist_ok=True)
+    prefs.write_text(f'[[guardrails]]\naccounts = ["{account.account_id}"]\n')
+    xdg = {"XDG_CONFIG_HOME": str(prefs.parent.parent)}
+    args = ("creds", account.account_id, roles[0], "--format", "process")
+    first = ssotui(isolated_home, aws_env.url, *args, "--yes", **xdg)
+    assert first.returncode == 0, first.stderr
+    assert len(_cache_files(isolated_home)) == 1  # cached for the next caller
+    again = ssotui(isolated_home, aws_env.url, *args, **xdg)
+    assert again.returncode == 2 and again.stdout == "", again.stdout
+    assert "production" in again.stderr and "--yes" in again.stderr
+    prefs.write_text("")  # no rules: the warm path serves the cached set again
+    plain = ssotui(isolated_home, aws_env.url, *args, **xdg)
+    assert plain.returncode == 0 and plain.stdout == first.stdout
+    assert aws_env.calls["GetRoleCredentials"] == 1

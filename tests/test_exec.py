@@ -130,3 +130,24 @@ def test_bad_input_is_one_line(signed_in: str, aws_env: Any, isolated_home: Path
         assert proc.returncode == code, (args, proc.stderr)
         (line,) = proc.stderr.strip().splitlines()
         assert words in line and "Traceback" not in line
+
+
+def test_production_role_needs_yes(signed_in: str, aws_env: Any, isolated_home: Path) -> None:
+    # prefs.toml names the account production: exec (and serve, through the same
+    # creds.credentials) asks first; without a terminal that is --yes, and the cached
+    # credentials of an earlier call do not skip the question.
+    from ssotui.core.prefs import prefs_path
+
+    acct, role = _role(aws_env)
+    prefs = prefs_path()
+    prefs.parent.mkdir(parents=True, exist_ok=True)
+    prefs.write_text(f'[[guardrails]]\naccounts = ["{acct}"]\nlabel = "LIVE"\n')
+    xdg = {"XDG_CONFIG_HOME": str(prefs.parent.parent)}
+    run = ("--", sys.executable, "-c", "print('ran')")
+    for _ in range(2):  # the second time the credentials are cached
+        refused = ssotui(isolated_home, aws_env.url, "exec", acct, role, *run, **xdg)
+        assert refused.returncode == 2 and "ran" not in refused.stdout, refused.stdout
+        assert "production" in refused.stderr and "--yes" in refused.stderr
+        ok = ssotui(isolated_home, aws_env.url, "exec", acct, role, "--yes", *run, **xdg)
+        assert ok.returncode == 0 and ok.stdout == "ran\n", ok.stderr
+    assert aws_env.calls["GetRoleCredentials"] == 1

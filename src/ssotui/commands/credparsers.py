@@ -21,12 +21,14 @@ def creds_options(p: argparse.ArgumentParser) -> None:
 def add_commands(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                  session_opt: SessionOpt) -> None:
     p = sub.add_parser("exec", help="run a command (default: $SHELL) with a role's credentials",
-                       usage="ssotui exec [ACCOUNT [ROLE]] [--nest] [-- CMD ARGS...]")
+                       usage="ssotui exec [ACCOUNT [ROLE]] [--nest] [--yes] [-- CMD ARGS...]")
     p.add_argument("account", metavar="ACCOUNT", nargs="?",
                    help="account id or exact account name, or a profile name")
     p.add_argument("role", metavar="ROLE", nargs="?", help="role name")
     session_opt(p)
     p.add_argument("--nest", action="store_true", help="allow running inside another exec")
+    p.add_argument("--yes", action="store_true", help="act on a production role without "
+                   "asking (prefs.toml [[guardrails]])")
     p.set_defaults(command_line=[])  # `-- CMD ARGS...`, split off before argparse (cli.py)
 
     p = sub.add_parser("serve", help="serve a role's credentials to SDKs and containers "
@@ -40,6 +42,8 @@ def add_commands(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p.add_argument("--allow-non-loopback", action="store_true",
                    help="allow a --host other than loopback (anyone reaching it with the "
                    "token gets the credentials)")
+    p.add_argument("--yes", action="store_true", help="act on a production role without "
+                   "asking (prefs.toml [[guardrails]])")
 
     p = sub.add_parser("status", help="sign-ins, listing caches and cached role credentials")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -96,18 +96,31 @@ def warm(w: Wanted) -> RoleCredentials | None:
     return credcache.cached(w.session, w.account_id, w.role)
 
 
-def fetch(w: Wanted) -> Fetched:
+def guarded() -> bool:
+    """prefs.toml names production accounts or asks for the marker: then no warm
+    path, which would skip the question (or print without the marker)."""
+    from ssotui.core.prefs import load_prefs, production_rules
+
+    prefs = load_prefs()
+    return bool(production_rules(prefs)) or bool(prefs.production_marker)
+
+
+def fetch(w: Wanted, yes: bool = False) -> Fetched:
     """The role's credentials: the shared cache, else one portal call (and a clear
-    error for an unknown account or role, no sign-in, an unreachable endpoint)."""
+    error for an unknown account or role, no sign-in, an unreachable endpoint). A
+    production role (prefs.toml [[guardrails]]) needs `yes` or an answer on the
+    terminal first."""
     from ssotui.commands import actions
     from ssotui.core import credcache
     from ssotui.core.clients import make_clients
+    from ssotui.core.prefs import load_prefs
     from ssotui.core.tokens import ensure_token
 
     clients = make_clients(w.session)
     token = ensure_token(w.session, clients)
     account_id, name = actions.resolve_account(w.session, clients, token, w.account)
     target = actions.Target(w.session, clients, token, account_id, name, w.role)
+    actions.confirm(target, load_prefs(), yes)
     try:
         creds = credcache.get(w.session, clients, token, account_id, w.role)
     except UsageError:
@@ -116,13 +129,13 @@ def fetch(w: Wanted) -> Fetched:
     return Fetched(w, account_id, name, creds)
 
 
-def credentials(w: Wanted) -> Fetched:
-    """Warm when possible, else fetched."""
-    hit = warm(w)
+def credentials(w: Wanted, yes: bool = False) -> Fetched:
+    """Warm when possible (no production rules), else fetched (see fetch)."""
+    hit = None if guarded() else warm(w)
     if hit is not None:
         assert w.account_id is not None
         return Fetched(w, w.account_id, None, hit)
-    return fetch(w)
+    return fetch(w, yes)
 
 
 def region_of(w: Wanted) -> str:
@@ -188,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
         fmt = fmt or _default_format()
         sys.stdout.write(profile_var(wanted(args), fmt, with_region))
         return 0
-    if fmt and not args.copy and args.write_credentials is None:
+    if fmt and not args.copy and args.write_credentials is None and not guarded():
         w = wanted(args)
         hit = warm(w)
         if hit is not None:

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     _refuse_nesting(args)
     command = _command(args)
     w = _picked(args) if args.account is None else creds_cmd.wanted(args)
-    fetched = creds_cmd.credentials(w)
+    fetched = creds_cmd.credentials(w, yes=bool(getattr(args, "yes", False)))
     env = child_environment(dict(os.environ), fetched, creds_cmd.region_of(w))
     if not command:
         command = [os.environ.get("SHELL") or "/bin/sh"]

@@ -151,7 +151,7 @@ def _check(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     _check(args)
     w = creds_cmd.wanted(args)
-    first = creds_cmd.credentials(w)  # an unknown role or no sign-in fails before listening
+    first = creds_cmd.credentials(w, yes=bool(getattr(args, "yes", False)))  # an unknown role or no sign-in fails before listening
     server = _bind(args.host, args.port)
     server.token = secrets.token_urlsafe(32)
     server.source = Source(first)

@@ -2,7 +2,8 @@
 run by cli.main before argparse: a `credential_process` pays for a Python start-up
 and little more (no argparse parser, no dataclasses, no botocore, no Textual).
 
-It answers only when everything is plain: the form above with a 12-digit account id,
+It answers only when everything is plain (and prefs.toml names no production
+accounts, whose question only the full path asks): the form above with a 12-digit account id,
 an sso-session it can name without doubt (--sso-session, the sso_session of
 AWS_PROFILE's profile, or the only [sso-session] in the config), a signed-in token
 file and a cache file for that sign-in with more than credpaths.MARGIN left. In every
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -124,6 +126,28 @@ def _session(name: str | None) -> tuple[str, str] | None:
     return name, values["sso_start_url"]
 
 
+def _guarded() -> bool:
+    """Whether prefs.toml may name production accounts or add a marker (or cannot be
+    read): then the full path decides, which asks before handing out a production
+    role's credentials. A substring test: it errs towards the full path."""
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(
+            os.path.expanduser("~"), ".config")
+        path = os.path.join(base, "ssotui", "prefs.toml")
+    else:
+        from ssotui.core.prefs import prefs_path
+
+        path = str(prefs_path())
+    try:
+        with open(path, "rb") as f:
+            text = f.read()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return b"guardrails" in text or b"production" in text
+
+
 def _read(path: os.PathLike[str] | str) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as f:
@@ -146,6 +170,8 @@ def _text_for(argv: list[str]) -> str | None:
     if parsed is None:
         return None
     account_id, role, fmt, session_name = parsed
+    if _guarded():
+        return None
     session = _session(session_name)
     if session is None:
         return None
