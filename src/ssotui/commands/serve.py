@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import errno
 import hmac
-import ipaddress
 import json
 import secrets
 import signal
@@ -32,20 +31,12 @@ from typing import Any
 from ssotui.commands import creds as creds_cmd
 from ssotui.core import credcache, exports
 from ssotui.core.errors import RuntimeFailure, SsotuiError, UsageError
+from ssotui.core.sessions import is_loopback
 from ssotui.core.text import shown
 
 
 def _say(text: str) -> None:
     print(f"ssotui serve: {text}", file=sys.stderr, flush=True)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Source:

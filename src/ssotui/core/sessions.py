@@ -30,7 +30,8 @@ def list_sessions() -> list[SsoSession]:
     return list(awsconfig.load_sessions())
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """localhost or a loopback address (the emulator's http, serve's default host)."""
     if host == "localhost":
         return True
     try:
@@ -49,7 +50,7 @@ def validate_start_url(url: str) -> str:
         raise UsageError(f"start URL {url!r} is not a URL") from None
     if not host:
         raise UsageError(f"start URL {url!r} is not a URL (expected https://...awsapps.com/start)")
-    if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)):
+    if parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host)):
         return url
     if parts.scheme == "http":
         raise UsageError(
