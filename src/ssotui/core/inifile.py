@@ -220,11 +220,23 @@ def edit_in_place(doc: Document, section: Section, changes: Mapping[str, str]) -
     on its own line (the last one, which is the one botocore reads; its nested
     continuation lines go), a missing key is appended after the block's last key
     line. Comments, other keys and their spacing stay byte for byte."""
+    return apply_edits(doc.text, section_edits(doc, section, changes))
+
+
+#: (start, end, order, replacement): replace text[start:end]; at one offset, lower
+#: `order` goes first (an empty last value filled at the very end of the file stays
+#: before the keys appended there).
+Edit = tuple[int, int, int, str]
+
+
+def section_edits(doc: Document, section: Section, changes: Mapping[str, str]) -> list[Edit]:
+    """The edits `edit_in_place` makes, as offsets into `doc.text` (so edits of many
+    sections can be applied in one pass by `apply_edits`)."""
     for key, val in changes.items():
         if any(c in str(val) for c in "\r\n") or any(c in key for c in "\r\n=:[]"):
             raise UsageError(f"invalid key or value for {key!r}: no line breaks (nor = : [ ] in keys)")
     text = doc.text
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), non-overlapping
+    edits: list[Edit] = []  # non-overlapping
     missing: list[str] = []
     for key, val in changes.items():
         line = section.keys.get(key)
@@ -235,28 +247,35 @@ def edit_in_place(doc: Document, section: Section, changes: Mapping[str, str]) -
             continue
         was_empty = not text[line.value_start : line.value_end].strip()  # `key =`: add a space
         gap = " " if was_empty and not text[line.value_start - 1 : line.value_start].isspace() else ""
-        edits.append((line.value_start, line.value_end, gap + val))
-        edits.extend((start, end, "") for start, end in line.continuations)
+        edits.append((line.value_start, line.value_end, 1, gap + val))
+        edits.extend((start, end, 1, "") for start, end in line.continuations)
     if missing:
         # as indented as the block's last key line: an indented line after the block
         # (` [next]`) must not turn into a continuation of a less indented new key
         indent = _key_indent(text, section)
         m = re.search(r"(\r\n|\r|\n)\Z", text[: section.end])
         if m:  # the block's own line ending
-            edits.append((section.end, section.end,
+            edits.append((section.end, section.end, 2,
                           "".join(indent + x + m.group(1) for x in missing)))
         else:  # the block ends the file without a line break: keep it that way
             nl = doc.newline
-            edits.append((section.end, section.end, "".join(nl + indent + x for x in missing)))
-    # applied from the end; at one offset the appended keys go first, so that an empty
-    # last value filled at the very end of the file stays before them
-    appended = len(edits) - (1 if missing else 0)
-    order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i >= appended),
-                   reverse=True)
-    for start, end, repl in (edits[i] for i in order):
-        text = text[:start] + repl + text[end:]
-    return text
+            edits.append((section.end, section.end, 2,
+                          "".join(nl + indent + x for x in missing)))
+    return edits
 
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """`text` with every edit applied, in one pass (edits must not overlap)."""
+    if not edits:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, end, _, repl in sorted(edits, key=lambda e: (e[0], e[1], e[2])):
+        out.append(text[pos:start])
+        out.append(repl)
+        pos = max(pos, end)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _key_indent(text: str, section: Section) -> str:
