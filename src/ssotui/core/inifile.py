@@ -116,9 +116,9 @@ class Document:
         return None
 
 
-#: The last parse: one command reads the config several times (checking it, finding
-#: the sso-session, planning), and a 16,500-profile file takes most of a second.
-_last: tuple[tuple[str, str, bool], Document] | None = None
+#: The last parse of each file: one command reads the config several times (checking
+#: it, finding the sso-session, planning), and a 16,500-profile file takes a while.
+_last: dict[tuple[str, bool], tuple[str, Document]] = {}
 
 
 def parse(text: str | None, path: str | os.PathLike[str] = "config", *, config_kinds: bool = True) -> Document:
@@ -127,13 +127,14 @@ def parse(text: str | None, path: str | os.PathLike[str] = "config", *, config_k
     `config_kinds`: check duplicates by profile/sso-session name (config file);
     for the credentials file only identical headers are duplicates. The same text
     parsed again returns the same Document: treat it as read-only."""
-    global _last
-    key = (text or "", str(path), config_kinds)
-    last = _last
-    if last is not None and last[0] == key:
+    text, key = text or "", (str(path), config_kinds)
+    last = _last.get(key)
+    if last is not None and last[0] == text:
         return last[1]
-    doc = _parse(key[0], key[1], config_kinds)
-    _last = (key, doc)
+    doc = _parse(text, key[0], config_kinds)
+    if len(_last) > 8:  # tests parse many files; a command a few
+        _last.clear()
+    _last[key] = (text, doc)
     return doc
 
 
@@ -144,24 +145,22 @@ def _parse(text: str, path: str, config_kinds: bool) -> Document:
     optname: str | None = None
     indent_level = 0
     seen: dict[tuple[str, str], int] = {}
-    for lineno, m in enumerate(_LINE.finditer(text), start=1):
-        line = m.group(0).rstrip("\r\n")
-        start = m.start()
+    for lineno, (start, line_end, line) in enumerate(_line_spans(text), start=1):
         if lineno == 1 and line.startswith(BOM):
             line, start = line[1:], 1  # the BOM stays outside any section's span
         value = line.strip()
-        if not value or value.startswith(("#", ";")):
+        if not value or value[0] in "#;":
             continue
         indent = len(line) - len(line.lstrip())
         if cur is not None and optname is not None and indent > indent_level:
             cur.values[optname] += "\n" + value  # continuation of a (nested) value
-            cur.keys[optname].continuations.append((m.start(), m.end()))
-            cur.end = m.end()
+            cur.keys[optname].continuations.append((start, line_end))
+            cur.end = line_end
             continue
         indent_level = indent
-        hm = _SECTCRE.match(value)
+        hm = _SECTCRE.match(value) if value[0] == "[" else None
         if hm:
-            cur = Section(hm.group("header"), lineno, start, m.end())
+            cur = Section(hm.group("header"), lineno, start, line_end)
             optname = None
             key = (cur.kind, cur.name) if config_kinds and cur.kind != "other" else ("", cur.header)
             if key in seen:
@@ -189,8 +188,24 @@ def _parse(text: str, path: str, config_kinds: bool) -> Document:
         optname = om.group("option").rstrip().lower()
         cur.values[optname] = om.group("value").strip()
         cur.keys[optname] = KeyLine(start + indent + om.start("value"), start + len(line))
-        cur.end = m.end()
+        cur.end = line_end
     return Document(where, text, sections)
+
+
+def _line_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end past the line break, line without it) for each line; a line ends
+    at CRLF, CR or LF, as configparser sees the file after a text-mode read."""
+    if "\r" in text:
+        return [(m.start(), m.end(), m.group(0).rstrip("\r\n")) for m in _LINE.finditer(text)]
+    out: list[tuple[int, int, str]] = []
+    pos, size = 0, len(text)
+    for line in text.split("\n"):  # no CR: a plain split, several times faster
+        end = pos + len(line) + 1
+        out.append((pos, min(end, size), line))
+        pos = end
+    if out and not out[-1][2]:
+        out.pop()  # after the last line break: no line
+    return out
 
 
 

@@ -22,6 +22,7 @@ exactly as before). The commit is `writeplan.commit`: one atomic, locked write.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -53,8 +54,8 @@ ADDED, CHANGED, UNCHANGED, PRUNED, SKIPPED = "added", "changed", "unchanged", "p
 STATUSES = (ADDED, CHANGED, UNCHANGED, PRUNED, SKIPPED)
 
 MARK = "# ssotui: managed"
-_MARK = re.compile(r"(?:^|(?<=[\r\n]))[ \t]*# ssotui: managed (?P<holder>\d{12}/[A-Za-z0-9_+=,.@-]+)"
-                   r" sso-session=(?P<session>\S+)[ \t]*(?=\r|\n|\Z)")
+_MARK = re.compile(r"[ \t]*# ssotui: managed (?P<holder>\d{12}/[A-Za-z0-9_+=,.@-]+)"
+                   r" sso-session=(?P<session>\S+)[ \t]*")  # one whole line
 _ROLE = re.compile(r"[A-Za-z0-9_+=,.@-]{1,64}")
 _ACCOUNT = re.compile(r"\d{12}")
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -125,20 +126,26 @@ class _Marks:
 
 
 def _marks(doc: Document) -> _Marks:
-    """Map each ssotui comment to the section it sits in (one regex pass, one walk)."""
+    """Map each ssotui comment line to the profile section it sits in (str.find from
+    one comment to the next, a bisect for its section: linear in the file)."""
     found = _Marks()
+    text = doc.text
     sections = [s for s in doc.sections if s.kind == "profile"]
-    if not sections or MARK not in doc.text:
-        return found
-    i = 0
-    for m in _MARK.finditer(doc.text):
-        while i < len(sections) and sections[i].end <= m.start():
-            i += 1
-        if i == len(sections):
-            break
-        s = sections[i]
-        if s.start <= m.start() < s.end:
-            found.by_start[s.start] = (m.group("holder"), m.group("session"), (m.start(), m.end()))
+    starts = [s.start for s in sections]
+    pos = text.find(MARK)
+    while pos != -1:
+        line_start = pos
+        while line_start > 0 and text[line_start - 1] in " \t":
+            line_start -= 1
+        brk = _LINE_END.search(text, pos)
+        line_end = brk.start() if brk else len(text)
+        m = _MARK.fullmatch(text, line_start, line_end)
+        if m is not None and (line_start == 0 or text[line_start - 1] in "\r\n"):
+            i = bisect.bisect_right(starts, pos) - 1
+            if i >= 0 and sections[i].start <= pos < sections[i].end:
+                found.by_start[sections[i].start] = (m.group("holder"), m.group("session"),
+                                                     (line_start, line_end))
+        pos = text.find(MARK, line_end)
     return found
 
 
