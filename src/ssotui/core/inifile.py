@@ -63,7 +63,7 @@ class Section:
     values: dict[str, str] = field(default_factory=dict)
     keys: dict[str, KeyLine] = field(default_factory=dict)  # where each key's last occurrence is
 
-    @property
+    @functools.cached_property  # asked again and again; the header never changes
     def kind(self) -> str:
         """"profile", "sso-session", "default" or "other" (config-file view)."""
         if self.header == "default":
@@ -73,7 +73,7 @@ class Section:
                 return kind
         return "other"
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         if self.header == "default":
             return "default"
