@@ -180,14 +180,20 @@ def _parse(text: str, path: str, config_kinds: bool) -> Document:
                 f"{where}:{lineno}: {value!r} is outside any section; "
                 "move it under a [section] header or delete it"
             )
-        om = _OPTCRE.match(value)
-        if not om or not om.group("option"):
+        # what _OPTCRE (configparser's) matches, without its backtracking: the key is
+        # what comes before the first = or :
+        eq, colon = value.find("="), value.find(":")
+        at = eq if colon < 0 or 0 <= eq < colon else colon
+        option = value[:at].rstrip() if at > 0 else ""
+        if not option:
             raise ConfigError(
                 f"{where}:{lineno}: {value!r} in [{cur.header}] is not `key = value`; fix or delete it"
             )
-        optname = om.group("option").rstrip().lower()
-        cur.values[optname] = om.group("value").strip()
-        cur.keys[optname] = KeyLine(start + indent + om.start("value"), start + len(line))
+        rest = value[at + 1:]
+        val = rest.lstrip()
+        optname = option.lower()
+        cur.values[optname] = val.rstrip()
+        cur.keys[optname] = KeyLine(start + indent + at + 1 + len(rest) - len(val), start + len(line))
         cur.end = line_end
     return Document(where, text, sections)
 

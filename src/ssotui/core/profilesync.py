@@ -348,9 +348,11 @@ def selection(accounts: Iterable[Account], roles: Mapping[str, Iterable[str]],
     out: list[tuple[Account, str]] = []
     for account in sorted(accounts, key=lambda a: (a.account_name.casefold(), a.account_id)):
         for role in sorted(roles.get(account.account_id, ())):
-            hay = f"{account.account_name}\0{account.account_id}\0{role}".casefold()
-            if all(w in hay for w in lowered):
-                out.append((account, role))
+            if lowered:
+                hay = f"{account.account_name}\0{account.account_id}\0{role}".casefold()
+                if not all(w in hay for w in lowered):
+                    continue
+            out.append((account, role))
     return out
 
 
