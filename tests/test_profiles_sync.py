@@ -173,3 +173,37 @@ def test_selection_matches_every_word_in_name_id_or_role() -> None:
     picked = profilesync.selection(accounts, roles, ["prod", "admin"])
     assert [(a.account_id, r) for a, r in picked] == [("111111111111", "Admin")]
     assert len(profilesync.selection(accounts, roles, ["2222"])) == 1
+
+
+def test_a_hostile_org_writes_only_safe_names_and_prints_no_raw_control_characters(
+        isolated_home: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+    from datetime import timedelta
+
+    from conftest import START_URL, write_token_file
+
+    from ssotui.core import inifile
+    from ssotui.emulator import Emulator
+
+    org = Path(__file__).parent / "data" / "hostile_org.json"
+    with Emulator(org_file=org) as emu:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", emu.url)
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", emu.url)
+        _config().write_text(f"[sso-session corp]\nsso_start_url = {START_URL}\n"
+                             "sso_region = us-east-1\n")
+        write_token_file(isolated_home, "corp", emu.mint_token(start_url=START_URL),
+                         timedelta(hours=8))
+        args = ["profiles", "sync", "--yes", "--name-template", "{account_name}-{role_name}"]
+        assert main(args) == 2  # 'a b' and 'a-b' give one name: refused, each named
+        out, err = capsys.readouterr()
+        assert "roles would be named" in err
+        assert main([*args, "--force"]) == 0
+        out2, err2 = capsys.readouterr()
+    for text in (out, err, out2, err2):
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text), text
+    written = _config().read_text()
+    headers = [s.header for s in inifile.parse(written).sections]
+    assert all(re.fullmatch(r"(profile [A-Za-z0-9_.@+=,-]+|sso-session corp)", h) for h in headers)
+    inifile.read_back(written)  # configparser (botocore's reader) takes the result
+    assert "skipped" in err2  # roles whose names are no IAM role names

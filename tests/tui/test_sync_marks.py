@@ -69,3 +69,11 @@ async def test_a_conflict_is_refused_until_overridden(tui_signed_in: Any,
 
 def screen_name(app: Any) -> str:
     return type(app.screen).__name__
+
+
+def test_the_marking_keys_cannot_be_typed() -> None:
+    from ssotui.tui.actions import BY_ID, typeable
+
+    for action in ("mark", "mark_shown", "sync"):
+        keys = BY_ID[action].key.split(",")
+        assert keys and not any(typeable(k) for k in keys), (action, keys)

@@ -64,7 +64,8 @@ def _report(plan: profilesync.SyncPlan) -> None:
     for note in plan.notes:
         _say(note)
     lines = [f"  conflict: {c.message}" for c in plan.conflicts]
-    lines += [f"  skipped {i.name or i.holder or '(no name)'}: {i.reason}" for i in plan.skipped()]
+    lines += [f"  skipped {i.name or i.holder}: {i.reason}" if i.name or i.holder
+              else f"  skipped: {i.reason}" for i in plan.skipped()]
     for line in lines[:MAX_LINES]:
         print(shown(line), file=sys.stderr)
     if len(lines) > MAX_LINES:
