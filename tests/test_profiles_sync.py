@@ -182,7 +182,6 @@ def test_a_hostile_org_writes_only_safe_names_and_prints_no_raw_control_characte
     from datetime import timedelta
 
     from conftest import START_URL, write_token_file
-
     from ssotui.core import inifile
     from ssotui.emulator import Emulator
 
