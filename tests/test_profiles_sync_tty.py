@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import REGION, SESSION, START_URL
 from interop import child_env
-
 from ssotui.core import dircache
 from ssotui.core.models import Account, SsoSession
 
