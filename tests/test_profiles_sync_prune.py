@@ -87,3 +87,27 @@ def test_prune_with_a_filter_still_prunes_only_what_the_listing_lost(
     for role in roles:
         expected = expected.replace(_block(first.account_id, role), "")
     assert after == expected
+
+
+def test_a_renamed_account_moves_its_profiles_to_the_new_name_with_prune(
+        signed_in: str, emulator: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from ssotui.core.models import Account
+
+    org = emulator.org  # type: ignore[attr-defined]
+    first, roles = org[0]
+    template = ["--name-template", "{account_name}-{role_name}"]
+    assert main(["profiles", "sync", "--yes", *template]) == 0
+    before = _config().read_text()
+    renamed = Account(first.account_id, "renamed-account", first.email_address)
+    emulator.set_org([(renamed, roles), *org[1:]])  # type: ignore[attr-defined]
+    capsys.readouterr()
+    assert main(["profiles", "sync", "--yes", *template]) == 0  # adds; the old names stay
+    err = capsys.readouterr().err
+    assert f"is now named 'renamed-account-{roles[0]}'; --prune removes it" in err
+    middle = _config().read_text()
+    assert middle.startswith(before) and f"[profile renamed-account-{roles[0]}]\n" in middle
+    assert main(["profiles", "sync", "--yes", "--prune", *template]) == 0
+    text = _config().read_text()
+    assert f"[profile {first.account_name}-{roles[0]}]" not in text
+    assert text.count(f"sso_account_id = {first.account_id}\n") == len(roles)
+    assert f"{len(roles)} pruned" in capsys.readouterr().err

@@ -291,16 +291,25 @@ def plan_sync(session: SsoSession, selected: Iterable[tuple[Account, str]], *,
         expected[existing.header] = {**existing.values, **changes}
         items.append(Item(name, holder, CHANGED))
 
-    if prune:
-        present = set(listed or ())
-        for s in doc.sections:
-            found = marks.get(s.start)
-            if (found is None or found[1] != session.name or found[0] in present
-                    or s.name in wanted):
-                continue
-            edits.append(_removal(doc.text, s))
-            removed.add(s.header)
-            items.append(Item(s.name, found[0], PRUNED))
+    # managed blocks of this session that no name goes to: their role is gone, or the
+    # template now names it otherwise (say, the account was renamed)
+    named = {f"{a}/{r}": name for name, holders in wanted.items() for a, r in holders[:1]}
+    present = set(listed or ())
+    for s in doc.sections:
+        found = marks.get(s.start)
+        if found is None or found[1] != session.name or s.name in wanted:
+            continue
+        now = named.get(found[0])
+        if found[0] in present and now is None:
+            continue  # listed, just not selected (a FILTER)
+        why = f"{found[0]} is now named {now!r}" if now else f"{found[0]} is no longer listed"
+        if not prune:
+            if now:
+                items.append(Item(s.name, found[0], SKIPPED, f"{why}; --prune removes it"))
+            continue
+        edits.append(_removal(doc.text, s))
+        removed.add(s.header)
+        items.append(Item(s.name, found[0], PRUNED, why))
 
     after = apply_edits(doc.text, edits)
     if new_blocks:
