@@ -206,3 +206,22 @@ def test_a_hostile_org_writes_only_safe_names_and_prints_no_raw_control_characte
     assert all(re.fullmatch(r"(profile [A-Za-z0-9_.@+=,-]+|sso-session corp)", h) for h in headers)
     inifile.read_back(written)  # configparser (botocore's reader) takes the result
     assert "skipped" in err2  # roles whose names are no IAM role names
+
+
+def test_a_legacy_session_gets_legacy_profiles_and_no_sso_session_block(tmp_path: Path) -> None:
+    from ssotui.core import inifile, writeplan
+    from ssotui.core.models import Account, SsoSession
+
+    cfg = tmp_path / "config"
+    cfg.write_text("[profile old]\nsso_start_url = https://x.awsapps.com/start\n"
+                   "sso_region = eu-west-1\nsso_account_id = 111111111111\nsso_role_name = R\n")
+    session = SsoSession("old", "https://x.awsapps.com/start", "eu-west-1", legacy_profile="old")
+    plan = profilesync.plan_sync(session, [(Account("222222222222", "two"), "Admin")],
+                                 path=cfg, credentials=tmp_path / "none", region="eu-west-1")
+    assert writeplan.commit(plan.write)
+    got = inifile.read_back(cfg.read_text())
+    assert "sso-session old" not in got
+    assert got["profile 222222222222_Admin"] == {
+        "sso_start_url": "https://x.awsapps.com/start", "sso_region": "eu-west-1",
+        "sso_account_id": "222222222222", "sso_role_name": "Admin", "region": "eu-west-1"}
+    assert "# ssotui: managed 222222222222/Admin sso-session=old\n" in cfg.read_text()
