@@ -102,7 +102,8 @@ def _hand_written() -> str:
 
 
 @pytest.mark.slow
-def test_sigkill_during_syncs_leaves_one_whole_version(tmp_path: Path, isolated_home: Path) -> None:
+def test_sigkill_during_syncs_leaves_one_whole_version(tmp_path: Path, isolated_home: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from interop import child_env
 
     config = isolated_home / ".aws" / "config"
@@ -118,9 +119,16 @@ def test_sigkill_during_syncs_leaves_one_whole_version(tmp_path: Path, isolated_
     assert report["rounds"] == 40
     assert report["partial"] == [], report["states"]
     assert {"A", "B"} <= set(report["states"]), report["states"]  # killed while making progress
-    # the next sync finishes the job and removes what the killed writers left behind
+    # the next sync that writes (to a third org) removes what the killed writers left
+    from ssotui.core import dircache
+    from ssotui.core.models import Account, SsoSession
+
+    monkeypatch.setenv("SSOTUI_CACHE_DIR", env["SSOTUI_CACHE_DIR"])
+    dircache.save(SsoSession("corp", "https://d-kill.awsapps.com/start", "us-east-1"),
+                  [Account("100000000000", "acct-0000")], {"100000000000": ("Admin",)})
     done = subprocess.run([sys.executable, "-m", "ssotui", "profiles", "sync", "--cached", "--yes",
                            "--prune"], env=env, capture_output=True, text=True, timeout=120,
                           check=False)
     assert done.returncode == 0, done.stderr
+    assert "wrote " in done.stderr
     assert list(config.parent.glob(".config.*.tmp")) == []
