@@ -48,7 +48,14 @@ def _live_listing(session: SsoSession) -> tuple[tuple[Account, ...], Mapping[str
         return tokens.ensure_token(session, clients).access_token
 
     token_provider()  # NeedsLogin (exit 1, with the hint) before any listing
-    final = directory.load_all(clients.listing, token_provider, session=session)
+    from ssotui.commands.listing import _ProgressLine
+
+    progress = _ProgressLine(sys.stderr)  # `accounts 340/1000 · 19.8 req/s` on a terminal
+    try:
+        final = directory.load_all(clients.listing, token_provider, session=session,
+                                   on_event=progress.show)
+    finally:
+        progress.clear()
     if final.login_required:
         raise tokens.needs_login(session)
     if final.error:

@@ -72,7 +72,7 @@ class Item:
     name: str
     holder: str  # ACCOUNT_ID/ROLE ("" when unknown)
     status: str  # one of STATUSES
-    reason: str = ""  # why it was skipped
+    reason: str = ""  # why it was skipped (or pruned)
 
 
 @dataclass(frozen=True)
