@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tui.tuikit import make_app, screen_text, wait_for, wait_main_loaded
 
 
@@ -77,3 +79,21 @@ def test_the_marking_keys_cannot_be_typed() -> None:
     for action in ("mark", "mark_shown", "sync"):
         keys = BY_ID[action].key.split(",")
         assert keys and not any(typeable(k) for k in keys), (action, keys)
+
+
+@pytest.fixture
+def relative_paths(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
+    """Run from HOME with the AWS files named relatively, so paths on screen are stable."""
+    monkeypatch.chdir(isolated_home)
+    monkeypatch.setenv("AWS_CONFIG_FILE", ".aws/config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials")
+
+
+def test_sync_preview_snapshot(tui_signed_in: Any, relative_paths: None,
+                               snap_compare: Any) -> None:
+    async def run_before(pilot: Any) -> None:
+        await wait_main_loaded(pilot)
+        await pilot.press(*"prod", "ctrl+b", "ctrl+s")
+        await wait_for(pilot, lambda: "+[profile" in screen_text(pilot.app), "the plan")
+
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=run_before)
