@@ -225,3 +225,23 @@ def test_a_legacy_session_gets_legacy_profiles_and_no_sso_session_block(tmp_path
         "sso_start_url": "https://x.awsapps.com/start", "sso_region": "eu-west-1",
         "sso_account_id": "222222222222", "sso_role_name": "Admin", "region": "eu-west-1"}
     assert "# ssotui: managed 222222222222/Admin sso-session=old\n" in cfg.read_text()
+
+
+def test_a_result_that_reads_back_wrong_is_never_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read-back is the safety net under the splicing: a block rendered wrong (here
+    indented keys, which configparser reads as one nested value) is refused."""
+    from ssotui.core.errors import ConfigError
+    from ssotui.core.models import Account, SsoSession
+
+    def indented(header: str, mark: str, values: dict[str, str], nl: str) -> str:
+        return nl.join([f"[{header}]", mark, *(f"  {k} = {v}" for k, v in values.items())]) + nl
+
+    monkeypatch.setattr(profilesync, "_block", indented)
+    cfg = tmp_path / "config"
+    cfg.write_text("[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\n"
+                   "sso_region = us-east-1\n")
+    with pytest.raises(ConfigError, match="would read back wrong; nothing written"):
+        profilesync.plan_sync(SsoSession("corp", "https://x.awsapps.com/start", "us-east-1"),
+                              [(Account("111111111111", "one"), "Admin")], path=cfg,
+                              credentials=tmp_path / "none")
