@@ -230,12 +230,14 @@ def test_a_legacy_session_gets_legacy_profiles_and_no_sso_session_block(tmp_path
 def test_a_result_that_reads_back_wrong_is_never_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The read-back is the safety net under the splicing: a block rendered wrong (here
-    indented keys, which configparser reads as one nested value) is refused."""
+    keys indented under the first, which configparser reads as one nested value) is
+    refused."""
     from ssotui.core.errors import ConfigError
     from ssotui.core.models import Account, SsoSession
 
     def indented(header: str, mark: str, values: dict[str, str], nl: str) -> str:
-        return nl.join([f"[{header}]", mark, *(f"  {k} = {v}" for k, v in values.items())]) + nl
+        keys = [f"{'  ' if i else ''}{k} = {v}" for i, (k, v) in enumerate(values.items())]
+        return nl.join([f"[{header}]", mark, *keys]) + nl
 
     monkeypatch.setattr(profilesync, "_block", indented)
     cfg = tmp_path / "config"
