@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages the end-to-end tests drive: a real terminal and a real X clipboard.
-DEB_PKGS := tmux xvfb xclip xauth
+# Debian packages the end-to-end tests drive: a real terminal, a real X clipboard, the
+# shells whose completion is tested (bash is always there) and a real browser
+# (headless Chromium follows the console sign-in URL).
+DEB_PKGS := tmux xvfb xclip xauth zsh fish chromium
 
 .PHONY: demo test lint bench screenshots clean sysdeps venv unit
 

@@ -22,6 +22,7 @@ _SCRUB = [
     "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC",
     "AWS_REGION", "AWS_DEFAULT_REGION", "SSOTUI_CACHE_DIR", "NO_COLOR",
+    "SSOTUI_FEDERATION_ENDPOINT",
 ]
 
 
@@ -69,6 +70,7 @@ def aws_env(emulator: object, monkeypatch: pytest.MonkeyPatch, isolated_home: Pa
     url = emulator.url  # type: ignore[attr-defined]
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", url)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", url)
+    monkeypatch.setenv("SSOTUI_FEDERATION_ENDPOINT", url + "/federation")  # console sign-in
     cfg = isolated_home / ".aws" / "config"
     cfg.write_text(
         f"[sso-session {SESSION}]\n"

@@ -42,8 +42,11 @@ def test_debug_output_holds_no_issued_secret(aws_env, isolated_home: Path):
         _ssotui(["list", "--refresh"], env),
         _ssotui(["list", "--json"], env),
         _ssotui(["creds", account.account_id, roles[0]], env),
-        _ssotui(["creds", account.account_id, roles[0], "--format", "process"], env),
-        _ssotui(["creds", account.account_id, roles[0], "--write-credentials", "dev"], env),
+        # other roles: the same one would come from the shared credentials cache
+        _ssotui(["creds", emu.org[1][0].account_id, emu.org[1][1][0], "--format", "process"],
+                env),
+        _ssotui(["creds", emu.org[2][0].account_id, emu.org[2][1][0], "--write-credentials",
+                 "dev"], env),
     ]
     _expire_cached_token(isolated_home)  # the next run refreshes: refresh token + secret
     runs.append(_ssotui(["list", "--refresh"], env))

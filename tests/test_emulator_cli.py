@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -155,6 +156,9 @@ def test_tps_flag_throttles_and_fault_rate_flag_fails_requests():
     ["emulator", "--fault-rate", "2"],
     ["emulator", "--accounts", "-1"],
     ["emulator", "--tps", "0"],
+    ["emulator", "--tps", "60@5"],  # a schedule starts at 0
+    ["emulator", "--tps", "60@0,20@0"],  # times increase
+    ["emulator", "--tps", "60@0,fast@10s"],
 ])
 def test_bad_flags_exit_2(argv, capsys):
     assert main(argv) == 2
@@ -168,3 +172,19 @@ def test_port_in_use_is_a_clear_error(capsys):
     with Emulator(accounts=1) as emu:
         assert main(["emulator", "--port", str(emu.port)]) == 2
     assert "cannot listen" in capsys.readouterr().err
+
+
+def test_tps_schedule_flag_raises_the_limit_during_the_run():
+    """--tps 0.5@0,1000@3s: a burst is throttled at first, passes once the schedule
+    has raised the limit (timed from the first portal call)."""
+    proc = _serving("--accounts", "2", "--tps", "0.5@0,1000@3s")
+    try:
+        url = proc.stdout.readline().strip()
+        token = str(_sign_in(url)["accessToken"])
+        first = [_call(url, "/assignment/accounts", token=token)[0] for _ in range(10)]
+        assert 429 in first, first
+        time.sleep(3.2)
+        later = [_call(url, "/assignment/accounts", token=token)[0] for _ in range(10)]
+        assert later == [200] * 10, later
+    finally:
+        _stop(proc)

@@ -66,6 +66,43 @@ def test_throttling_at_the_configured_rate(monkeypatch):
         assert emu.calls["ListAccounts"] == 110
 
 
+def test_tps_schedule_drops_and_rises_on_the_emulator_clock(monkeypatch):
+    """`--tps 5@0,2@10s,8@20s`: the limit follows the schedule, timed from the first
+    portal call; the bucket shrinks to the lower limit and refills at the new rate."""
+
+    class Clock:
+        now = 1000.0
+
+        @classmethod
+        def monotonic(cls) -> float:
+            return cls.now
+
+        time = staticmethod(time.time)
+
+    monkeypatch.setattr("ssotui.emulator.state.time", Clock)
+    with Emulator(accounts=3, tps="5@0,2@10s,8@20s") as emu:
+        sso = sso_client(emu, monkeypatch, attempts=1, pool=20)
+        token = emu.mint_token()
+        Clock.now += 500  # start-up and sign-in do not count: the first call starts it
+
+        def burst(n: int) -> tuple[int, int]:
+            before = emu.throttled
+            for _ in range(n):
+                try:
+                    sso.list_accounts(accessToken=token)
+                except ClientError as exc:
+                    assert exc.response["Error"]["Code"] == "TooManyRequestsException"
+            return n - (emu.throttled - before), emu.throttled - before
+
+        assert burst(10) == (5, 5) and emu.tps == 5
+        Clock.now += 10.0
+        assert burst(10) == (2, 8) and emu.tps == 2  # the drop: a bucket of 2
+        Clock.now += 0.5
+        assert burst(10) == (1, 9)  # refilled at 2/s
+        Clock.now += 9.5
+        assert burst(20) == (8, 12) and emu.tps == 8  # the rise
+
+
 def test_throttled_calls_succeed_with_botocore_retries(monkeypatch):
     with Emulator(accounts=3, tps=20) as emu:
         sso = sso_client(emu, monkeypatch, attempts=10)
@@ -177,3 +214,15 @@ def test_stop_is_clean_and_idempotent():
     with pytest.raises(OSError):
         conn.request("GET", "/assignment/accounts")
         conn.getresponse()
+
+
+def test_tps_schedule_syntax():
+    from ssotui.emulator.throttle import TpsError, parse_tps, rate_at
+
+    assert parse_tps("60") == [(0.0, 60.0)]
+    assert parse_tps("60@0, 20@10s,60@25") == [(0.0, 60.0), (10.0, 20.0), (25.0, 60.0)]
+    sched = parse_tps("60@0,20@10s")
+    assert [rate_at(sched, t) for t in (0, 9.99, 10, 1e6)] == [60, 60, 20, 20]
+    for bad in ("", "nan", "-1", "60@1", "60@0,20@-1", "60@0,20@x", "60@0,20@5,30@5"):
+        with pytest.raises(TpsError):
+            parse_tps(bad)

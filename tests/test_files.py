@@ -191,11 +191,14 @@ awsconfig.upsert_profile("", "warmup", values(0))
 states = [BASE]  # states[k]: the file after k profiles were appended
 rng = random.Random(seed)
 report = {"rounds": 0, "partial": [], "counts": []}
-for r in range(rounds):
+# A loaded machine starts the child slowly: a round that saw no progress widens the
+# window before the kill, so the kills keep landing while profiles are being written.
+window, progressed, r = 0.03, 0, 0
+while r < rounds or (progressed < 20 and r < rounds * 5):
     pid = os.fork()
     if pid == 0:
         writer()
-    time.sleep(rng.uniform(0.0, 0.03))
+    time.sleep(rng.uniform(0.0, window))
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     with open(target, encoding="utf-8", newline="") as f:
@@ -205,8 +208,12 @@ for r in range(rounds):
         states.append(states[-1] + block(len(states) - 1))
     if text != states[count]:
         report["partial"].append(r)
+    grew = count > (report["counts"][-1] if report["counts"] else 0)
+    progressed += grew
+    window = 0.03 if grew else min(0.5, window * 1.5)
     report["counts"].append(count)
     report["rounds"] += 1
+    r += 1
 print(json.dumps(report))
 """
 
@@ -222,7 +229,7 @@ def test_sigkill_never_leaves_a_partial_file(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
-    assert report["rounds"] == 200
+    assert report["rounds"] >= 200
     assert report["partial"] == [], "the file was always exactly one complete version"
     counts = report["counts"]
     assert counts == sorted(counts)

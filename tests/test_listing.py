@@ -56,19 +56,20 @@ def test_list_table(signed_in: str, aws_env: Any, isolated_home: Path) -> None:
         assert line.rstrip().endswith(", ".join(sorted(roles)))
 
 
-def test_warm_start_prints_the_cache_then_revalidates(
+def test_warm_start_within_max_age_prints_the_cache_and_lists_nothing(
     signed_in: str, aws_env: Any, isolated_home: Path,
 ) -> None:
     cold = ssotui(isolated_home, aws_env.url, "list", "--json")
     assert cold.returncode == 0, cold.stderr
-    calls = aws_env.calls["ListAccounts"]
+    calls = aws_env.calls
     warm = ssotui(isolated_home, aws_env.url, "list", "--json")
     assert warm.returncode == 0, warm.stderr
     assert warm.stdout == cold.stdout
-    assert aws_env.calls["ListAccounts"] == calls + 1  # refreshed in the background
-    assert warm.stderr == ""  # nothing changed, nothing to report
+    assert warm.stderr == ""
+    assert aws_env.calls == calls  # younger than the max age: no revalidation at all
     forced = ssotui(isolated_home, aws_env.url, "list", "--json", "--refresh")
     assert forced.returncode == 0 and forced.stdout == cold.stdout
+    assert aws_env.calls["ListAccounts"] == calls["ListAccounts"] + 1
 
 
 def test_corrupt_cache_warns_and_lists(signed_in: str, aws_env: Any, isolated_home: Path) -> None:
@@ -157,7 +158,7 @@ def test_progress_line_only_when_stderr_is_a_terminal(
     assert text.endswith("\r\x1b[K")  # the line is cleared when done
 
 
-def test_stale_cache_is_printed_then_changes_reported(
+def test_refresh_prints_the_new_list_and_reports_changes(
     signed_in: str, aws_env: Any, isolated_home: Path,
 ) -> None:
     from ssotui.core import dircache
@@ -170,10 +171,12 @@ def test_stale_cache_is_printed_then_changes_reported(
     stale = [(stale_acct, ["OldRole"])] + [(a, r) for a, r in kept]
     dircache.save(session, [a for a, _ in stale], {a.account_id: tuple(r) for a, r in stale})
 
-    proc = ssotui(isolated_home, aws_env.url, "list", "--json")
-    assert proc.returncode == 0, proc.stderr
-    shown = {r["accountId"] for r in json.loads(proc.stdout)}
+    cached = ssotui(isolated_home, aws_env.url, "list", "--json")
+    shown = {r["accountId"] for r in json.loads(cached.stdout)}
     assert stale_acct.account_id in shown and gone_acct.account_id not in shown  # the cache
+    proc = ssotui(isolated_home, aws_env.url, "list", "--json", "--refresh")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == expected_json(aws_env)
     assert "refreshed the cached list: 1 account added, 1 account removed" in proc.stderr
     assert f"+ account {gone_acct.account_name} ({gone_acct.account_id})" in proc.stderr
     assert "- account zz-retired (000000000001)" in proc.stderr

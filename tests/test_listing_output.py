@@ -158,7 +158,7 @@ def test_change_report_shows_hostile_names_as_visible_escapes(
     stale = [(gone, ["Old"]), *kept]
     dircache.save(session, [a for a, _ in stale], {a.account_id: tuple(r) for a, r in stale})
 
-    proc = ssotui(isolated_home, aws_env.url, "list")
+    proc = ssotui(isolated_home, aws_env.url, "list", "--refresh")
     assert proc.returncode == 0, proc.stderr
     assert_inert(proc.stdout)
     assert_inert(proc.stderr)

@@ -9,19 +9,20 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from ssotui import __version__
-from ssotui.core.errors import RuntimeFailure, SsotuiError
+from ssotui.core.errors import SsotuiError
+from ssotui.stdstreams import OutputError, guard_std_streams, silence_stdout
 
 #: `--write-credentials` given without a SECTION (NUL can't come from a real argument)
 DEFAULT_SECTION = "\0default"
 
 SHELLS = ["bash", "zsh", "fish", "powershell"]
+
+COMPLETION_SHELLS = ["bash", "zsh", "fish"]
 
 FORMATS = ["env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process"]
 
@@ -31,10 +32,15 @@ HANDLERS = {
     "login": "ssotui.commands.login:run_login",
     "logout": "ssotui.commands.login:run_logout",
     "list": "ssotui.commands.listing:run",
-    "creds": "ssotui.commands.actions:run_creds",
+    "creds": "ssotui.commands.creds:run",
+    "exec": "ssotui.commands.exec:run",
+    "serve": "ssotui.commands.serve:run",
+    "status": "ssotui.commands.status:run",
     "profile": "ssotui.commands.actions:run_profile",
     "emulator": "ssotui.commands.emulator:run",
     "shell-init": "ssotui.commands.shellinit:run",
+    "completion": "ssotui.commands.completion:run",
+    "console": "ssotui.commands.console:run",
     "profiles": "ssotui.commands.sync:run",
 }
 
@@ -58,6 +64,7 @@ class _Parser(argparse.ArgumentParser):
         rest = list(sys.argv[1:] if args is None else args)
         options: list[str] = []
         query: list[str] = []
+        command_line: list[str] | None = None
         i = 0
         while i < len(rest):
             word = rest[i]
@@ -70,18 +77,36 @@ class _Parser(argparse.ArgumentParser):
                     options.append(rest[i + 1])
                     i += 1
             elif not query and word in HANDLERS:
-                options += rest[i:]  # a subcommand: argparse takes it from here
+                tail = rest[i:]
+                if word == "exec" and "--" in tail:  # argparse mixes `--` up with ROLE
+                    cut = tail.index("--")
+                    tail, command_line = tail[:cut], tail[cut + 1:]
+                options += tail  # a subcommand: argparse takes it from here
                 break
             else:
                 query.append(word)
             i += 1
         ns, extra = super().parse_known_args(options, namespace)
+        if getattr(ns, "command", None) == "list":  # `list pay --json adm`: FILTER words
+            ns.filter = [*ns.filter, *(w for w in extra if not w.startswith("-"))]
+            extra = [w for w in extra if w.startswith("-")]
         ns.query = query
+        if command_line is not None:
+            ns.command_line = command_line
         return ns, extra
 
 
 #: top-level options followed by a value (so the value is not taken for a QUERY word)
 VALUE_OPTIONS = {"--sso-session", "--format"}
+
+
+def _duration(text: str) -> float:
+    from ssotui.core.freshness import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="on Enter, exit printing the role's exports on stdout (for eval)",
     )
     parser.add_argument("--format", choices=FORMATS, help="export format for --print-env")
+    from ssotui.commands.credparsers import add_commands, creds_options
+
+    creds_options(parser)
     # plain parsers below: only the top level takes QUERY words
     sub = parser.add_subparsers(dest="command", metavar="COMMAND",
                                 parser_class=argparse.ArgumentParser)
@@ -127,8 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="list accounts and roles")
     _session_opt(p)
+    p.add_argument("filter", nargs="*", metavar="FILTER",
+                   help="only the roles these words pick, as in the picker's filter")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--refresh", action="store_true", help="ignore the cache and list again")
+    fresh = p.add_mutually_exclusive_group()
+    fresh.add_argument("--refresh", action="store_true",
+                       help="list now and wait for it, whatever the cache's age")
+    fresh.add_argument("--cached", action="store_true",
+                       help="print the cached listing only: no network at all")
+    p.add_argument("--max-age", type=_duration, metavar="DURATION",
+                   help="revalidate a cache older than this in the background "
+                   "(e.g. 15m, 1h, 2d; default 1h or list_max_age in prefs.toml)")
 
     p = sub.add_parser("creds", help="get role credentials")
     p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
@@ -145,7 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--write-credentials", nargs="?", const=DEFAULT_SECTION, default=None, metavar="SECTION",
         help="write a section in the shared credentials file",
     )
-    p.add_argument("--force", action="store_true", help="overwrite a conflicting section")
+    p.add_argument("--force", action="store_true", help="overwrite a conflicting section "
+                   "(or write a production account's credentials)")
+    p.add_argument("--yes", action="store_true", help="act on a production role without "
+                   "asking (prefs.toml [[guardrails]])")
+    creds_options(p)
+
+    add_commands(sub, _session_opt)  # exec, serve, status
 
     p = sub.add_parser("profile", help="write a [profile] block into the AWS config")
     p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
@@ -157,6 +200,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace a different block of that name")
     p.add_argument("--dry-run", action="store_true", help="print a diff, write nothing")
 
+    p = sub.add_parser("console", help="open the AWS console signed in as a role")
+    p.add_argument("account", metavar="ACCOUNT", help="account id or exact account name")
+    p.add_argument("role", metavar="ROLE", help="role name")
+    _session_opt(p)
+    p.add_argument("--destination", metavar="SERVICE-or-URL",
+                   help="a service (s3, ec2, cloudshell, …) or a console URL (default: home)")
+    p.add_argument("--region", help="console region (default: the sso-session's)")
+    p.add_argument("--duration", type=int, metavar="SECONDS",
+                   help="console session length, 900-43200 (default 3600)")
+    p.add_argument("--print-url", action="store_true",
+                   help="print the sign-in URL (a credential, valid 15 min), open nothing")
+    p.add_argument("--browser", metavar="CMD", help="open the URL with CMD (default: $BROWSER "
+                   "or the system's browser; the URL is printed where none can open)")
+    p.add_argument("--yes", action="store_true", help="act on a production role without asking")
+
     _profiles_parser(sub)
 
     p = sub.add_parser("shell-init", help="print a shell function that switches roles "
@@ -164,13 +222,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("shell", choices=SHELLS, metavar="SHELL", help=" | ".join(SHELLS))
     p.add_argument("--name", default="sa", help="the function's name (default: sa)")
 
+    p = sub.add_parser("completion", help="print the shell completion script "
+                       "(eval it in your shell's startup file)")
+    p.add_argument("shell", choices=COMPLETION_SHELLS, metavar="SHELL",
+                   help=" | ".join(COMPLETION_SHELLS))
+
     p = sub.add_parser("emulator", help="run a local IAM Identity Center emulator")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--accounts", type=int, default=40)
     p.add_argument("--roles-per-account", type=int, default=3)
     p.add_argument("--latency-ms", type=float, default=0.0)
-    p.add_argument("--tps", type=float, default=None, help="portal requests/s before 429")
+    p.add_argument("--tps", default=None, help="portal requests/s before 429, or a schedule "
+                   "of them: 60@0,20@10s (seconds from the first portal call)")
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--approve", choices=["auto", "manual"], default="auto")
     p.add_argument("--seed", type=int, default=0)
@@ -180,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _profiles_parser(sub: Any) -> None:
+def _profiles_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`profiles sync` (a subcommand group, so more `profiles` verbs can join it)."""
     group = sub.add_parser("profiles", help="manage [profile] blocks in bulk")
     verbs = group.add_subparsers(dest="profiles_command", metavar="VERB", required=True)
@@ -216,83 +280,40 @@ def _needs_terminal(args: argparse.Namespace) -> bool:
     )
 
 
-class OutputError(RuntimeFailure):
-    """Standard output could not be written (full disk, closed descriptor)."""
+def _warm_creds(argv: Sequence[str] | None) -> int | None:
+    """`ssotui creds ID ROLE --format FMT` served from the shared cache before the
+    parser is even built (commands.warmcreds); None: run the full command."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] != ["creds"] or os.environ.get("SSOTUI_DEBUG"):
+        return None
+    from ssotui.commands.warmcreds import text_for
 
-
-class _Stream:
-    """sys.stdout / sys.stderr with write errors turned into one clear line.
-
-    stdout: an OSError (ENOSPC from /dev/full, EBADF when closed) becomes
-    OutputError, handled once in main(); BrokenPipeError stays itself (the reader
-    left: exit quietly). stderr: write errors are dropped, since there is nowhere
-    left to report them, and a diagnostic must not turn success into a crash."""
-
-    def __init__(self, stream: Any, *, is_stdout: bool, closed: bool = False) -> None:
-        self._stream = stream
-        self._is_stdout = is_stdout
-        self._closed = closed
-
-    def _failed(self, exc: OSError | None) -> None:
-        if isinstance(exc, BrokenPipeError) or not self._is_stdout:
-            if self._is_stdout:
-                raise exc  # type: ignore[misc]
-            return
-        reason = "it is closed" if exc is None else (exc.strerror or str(exc))
-        raise OutputError(f"cannot write to standard output: {reason}")
-
-    def write(self, text: str) -> int:
-        if self._closed:
-            self._failed(None)
-        try:
-            return int(self._stream.write(text))
-        except OSError as exc:
-            self._failed(exc)
-            return 0
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except OSError as exc:
-            self._failed(exc)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
-
-def _guard_std_streams() -> None:
-    """Give closed descriptors 0-2 /dev/null, so no file or socket we open later gets
-    number 1 (and receives the credentials meant for stdout); then wrap stdout and
-    stderr (see _Stream)."""
-    closed: set[int] = set()
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            closed.add(fd)
-            null = os.open(os.devnull, os.O_RDWR)
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
-    if isinstance(sys.stdout, _Stream):
-        return  # main() called again in the same process (tests)
-    out = sys.stdout if 1 not in closed and sys.stdout is not None else open(os.devnull, "w")
-    err = sys.stderr if 2 not in closed and sys.stderr is not None else open(os.devnull, "w")
-    sys.stdout = _Stream(out, is_stdout=True, closed=1 in closed)  # type: ignore[assignment]
-    sys.stderr = _Stream(err, is_stdout=False)  # type: ignore[assignment]
-
-
-def _silence_stdout() -> None:
-    """Point fd 1 at /dev/null so the interpreter's final flush of what is still
-    buffered cannot fail again (and print "Exception ignored")."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.close(devnull)
+    text = text_for(words[1:])
+    if text is None:
+        return None
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OutputError as exc:
+        silence_stdout()
+        print(f"ssotui: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        silence_stdout()
+        return 141
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _guard_std_streams()
+    guard_std_streams()
+    warm = _warm_creds(argv)
+    if warm is not None:
+        return warm
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # a shell asking for completions (argcomplete)
+        from ssotui.commands.completion import complete
+
+        complete(parser)  # prints the candidates and exits
     args = parser.parse_args(argv)
     # `ssotui --sso-session X list` and `ssotui list --sso-session X` both work.
     args.sso_session = getattr(args, "sso_session", None)
@@ -300,6 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.enable()  # see entry(): only the picker's start-up runs without it
     debug = args.debug or bool(os.environ.get("SSOTUI_DEBUG"))
     if debug:
+        import logging  # only here: the warm credential_process path skips the import
+
         logging.basicConfig(level=logging.DEBUG, format="ssotui: %(name)s: %(message)s")
         from ssotui.core import redact
 
@@ -316,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
         return code
     except OutputError as exc:
-        _silence_stdout()
+        silence_stdout()
         if debug:
             raise
         print(f"ssotui: {exc}", file=sys.stderr)
@@ -331,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `ssotui list | head`: the reader left; exit quietly as SIGPIPE would
-        _silence_stdout()
+        silence_stdout()
         return 141
 
 

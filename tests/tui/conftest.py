@@ -26,6 +26,7 @@ def tui_env(tui_emulator: Any, monkeypatch: pytest.MonkeyPatch, isolated_home: P
     """Endpoints at the emulator and one `[sso-session corp]` in the config."""
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", tui_emulator.url)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", tui_emulator.url)
+    monkeypatch.setenv("SSOTUI_FEDERATION_ENDPOINT", tui_emulator.url + "/federation")
     (isolated_home / ".aws" / "config").write_text(
         f"[sso-session {SESSION}]\n"
         f"sso_start_url = {START_URL}\n"

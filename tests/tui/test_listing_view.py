@@ -122,7 +122,8 @@ async def test_warm_start_shows_the_cached_org_before_the_portal_answers(
         await wait_for(pilot, cached_org_shown, "cached accounts and roles")
         # every role was on screen before the portal had been asked for any
         assert seen["ListAccountRoles"] == 0 and not seen["done"], seen
-        assert "prod-payments" in screen_text(app)
+        # the rows are set; under load the frame that draws them may come a little later
+        await wait_for(pilot, lambda: "prod-payments" in screen_text(app), "rows drawn")
         tui_signed_in.latency_ms = 0
 
 

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ssotui.core import awsconfig, clipboard, credfile, exports, files, names, writeplan
+from ssotui.core import awsconfig, clipboard, credfile, exports, files, guardrails, names, writeplan
 from ssotui.core.errors import NeedsLogin, RuntimeFailure, SsotuiError, UsageError
 from ssotui.core.models import Account, SsoSession, Token
-from ssotui.core.prefs import Prefs, load_prefs
+from ssotui.core.prefs import Prefs, load_prefs, production_rules
 
 OUTPUTS = ("json", "yaml", "yaml-stream", "text", "table")
 _ACCOUNT_ID = re.compile(r"\d{12}")
@@ -40,6 +40,7 @@ class Target:
     account_id: str
     account_name: str | None
     role: str
+    email: str | None = None
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -83,7 +84,7 @@ def _find(session: SsoSession, clients: Any, token: Token,
     return [a for a in live if match(a)], live
 
 
-def _resolve_account(session: SsoSession, clients: Any, token: Token, account: str) -> tuple[str, str | None]:
+def resolve_account(session: SsoSession, clients: Any, token: Token, account: str) -> tuple[str, str | None]:
     """(account id, account name if known). ACCOUNT is an id or an exact name."""
     if _ACCOUNT_ID.fullmatch(account):
         return account, None
@@ -132,7 +133,7 @@ def _roles_in(t: Target) -> list[str]:
         kwargs["nextToken"] = page["nextToken"]
 
 
-def _check_role(t: Target) -> None:
+def check_role(t: Target) -> None:
     roles = _roles_in(t)
     if t.role in roles:
         return
@@ -145,8 +146,32 @@ def _check_role(t: Target) -> None:
 
 def _target(args: argparse.Namespace) -> Target:
     session, clients, token = _signed_in(args)
-    account_id, account_name = _resolve_account(session, clients, token, args.account)
+    account_id, account_name = resolve_account(session, clients, token, args.account)
     return Target(session, clients, token, account_id, account_name, args.role)
+
+
+def production(t: Target, prefs: Prefs) -> guardrails.Match | None:
+    """Whether the target is a production account (prefs.toml [[guardrails]]); its name
+    and email are looked up (cache first) only when a rule needs them."""
+    rules = production_rules(prefs)
+    found = guardrails.match(rules, t.account_id)
+    if found is None and guardrails.needs_names(rules):
+        hits, _ = _find(t.session, t.clients, t.token, lambda a: a.account_id == t.account_id)
+        if hits:
+            t.account_name = hits[0].account_name
+            t.email = hits[0].email_address
+            found = guardrails.match(rules, t.account_id, t.account_name, t.email)
+    return found
+
+
+def confirm(t: Target, prefs: Prefs, yes: bool) -> guardrails.Match | None:
+    """Ask before acting on a production role (--yes, or y / the account name typed
+    on the terminal); returns the match for the export marker."""
+    found = production(t, prefs)
+    guardrails.require_confirmation(t.account_name or t.account_id, t.role, yes=yes,
+                                    tty=sys.stdin.isatty(), found=found,
+                                    mode=prefs.confirm_production)
+    return found
 
 
 def _default_name(t: Target, prefs: Prefs, template: str | None = None) -> str:
@@ -181,22 +206,30 @@ def _requested_section(value: str | None) -> str | None:
 
 
 def run_creds(args: argparse.Namespace) -> int:
-    from ssotui.core.rolecreds import get_role_credentials
+    from ssotui.core import credcache
 
     prefs = load_prefs()
     fmt = getattr(args, "format", None) or prefs.default_format
     section = _requested_section(args.write_credentials)  # checked before any network call
+    if getattr(args, "with_region", False) and fmt == "process":
+        raise UsageError("--with-region prints variables; --format process has none")
     t = _target(args)
-    try:
-        creds = get_role_credentials(t.clients, t.token, t.account_id, t.role)
+    found = confirm(t, prefs, args.yes)
+    try:  # through the shared cache (commands.creds has the warm path)
+        creds = credcache.get(t.session, t.clients, t.token, t.account_id, t.role)
     except UsageError:
-        _check_role(t)  # a better message, with suggestions
+        check_role(t)  # a better message, with suggestions
         raise
-    text = exports.render(creds, fmt)
+    extra = guardrails.marker_variables(found) if prefs.production_marker else []
+    text = exports.render(creds, fmt, extra)
+    if getattr(args, "with_region", False):
+        region = prefs.default_region or t.session.region
+        text += exports.render_vars(exports.region_vars(region), fmt)
     if section is not None:
         section = section or _default_name(t, prefs, prefs.credentials_template)
         plan = _commit(lambda: writeplan.plan_credentials(
-            section, creds, account_id=t.account_id, role=t.role, force=args.force))
+            section, creds, account_id=t.account_id, role=t.role, force=args.force,
+            account_name=t.account_name, email=t.email))
         _note(f"wrote [{plan.header}] to {files.resolve(plan.path)} "
               f"(expires {exports.expiration_iso(creds)})")
     if args.copy:
@@ -234,7 +267,7 @@ def run_profile(args: argparse.Namespace) -> int:
     path = awsconfig.config_path()
     awsconfig.read(path)  # a malformed config fails before any network call
     t = _target(args)
-    _check_role(t)
+    check_role(t)
     name = args.name or _default_name(t, prefs)
     region = args.region or prefs.default_region or t.session.region
     values = awsconfig.profile_values(t.session, t.account_id, t.role, region, args.output)

@@ -2,7 +2,8 @@
 at once without drawing anything (what granted's `assume NAME` does).
 
 Everything here runs before Textual is imported. Whenever the answer is not one
-role, or the user has to sign in, `exports_for` returns None and the caller opens
+role, the role is production (prefs.toml [[guardrails]]: the picker asks first), or
+the user has to sign in, `exports_for` returns None and the caller opens
 the picker with the filter filled; a role the portal refuses is an error (exit 1).
 """
 
@@ -78,14 +79,23 @@ def exports_for(query: str, session_name: str | None, fmt: str | None) -> str | 
     if len(found) != 1:
         return None
     entry, role = found[0]
+    settings = prefs.load_prefs()
+    from ssotui.core import guardrails
+
+    production = guardrails.match(prefs.production_rules(settings), entry.account_id,
+                                  entry.name, entry.email)
+    if production is not None:
+        return None  # the picker asks before handing out a production role
     try:
         creds = backend.role_credentials(entry.account_id, role)
     except NeedsLogin:
         return None
-    settings = prefs.load_prefs()
-    text = backend.render(creds, fmt or settings.default_format or "env")
+    extra = guardrails.marker_variables(None) if settings.production_marker else []
+    text = backend.render(creds, fmt or settings.default_format or "env", extra)
     try:  # as the picker does: the role joins the recent ones
         prefs.update_prefs(lambda p: prefs.with_recent(p, f"{entry.account_id}/{role}"))
     except Exception:  # noqa: BLE001 - the exports matter, not the history
         pass
-    return text
+    from ssotui.core.models import PickedText
+
+    return PickedText.of(text, session.name, entry.account_id, role)

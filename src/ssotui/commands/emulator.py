@@ -10,6 +10,7 @@ from types import FrameType
 
 from ssotui.core.errors import UsageError
 from ssotui.emulator import DEFAULT_START_URL, Emulator, OrgFileError
+from ssotui.emulator.throttle import TpsError, parse_tps
 
 
 def run(args: argparse.Namespace) -> int:
@@ -17,8 +18,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--accounts and --roles-per-account must be 0 or more")
     if not 0.0 <= args.fault_rate <= 1.0:
         raise UsageError("--fault-rate must be between 0 and 1")
-    if args.tps is not None and args.tps <= 0:
-        raise UsageError("--tps must be greater than 0")
+    if args.tps is not None:
+        try:
+            parse_tps(args.tps)  # refused here, with a usage line, not in the server
+        except TpsError as exc:
+            raise UsageError(str(exc)) from None
     try:
         emu = Emulator(
             accounts=args.accounts, roles_per_account=args.roles_per_account, seed=args.seed,

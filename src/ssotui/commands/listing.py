@@ -1,9 +1,13 @@
-"""`ssotui list [--json] [--refresh]`: every account and role of an sso-session.
+"""`ssotui list [FILTER...] [--json] [--refresh | --cached] [--max-age DURATION]`.
 
-With a cache, the cached org is printed at once (before boto3 is even imported)
-and the listing is then refreshed: stdout is released first so a pipe reader is
-not kept waiting, the cache is rewritten and what changed is reported on stderr.
-`--refresh` skips the cached print and prints the fresh listing.
+Freshness (core/freshness.py): a cached listing younger than the max age (1 h, the
+`list_max_age` preference, or `--max-age`) is printed and the process exits. An
+older one is printed (before boto3 is even imported) and revalidated by a detached
+process, so a pipe or `$(...)` ends with the output. `--refresh` lists now and
+waits (joining a revalidation already running), then reports on stderr what changed
+since the cache; `--cached` never touches the network. Without a cache, `list`
+lists now. FILTER words keep the roles they pick as the picker's filter does
+(commands/listfilter.py).
 
 Accounts whose roles could not be listed print as `"roles": null` (`? (roles not
 listed)` in the table); one line says how many and why, and the exit code is 1.
@@ -14,19 +18,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import TextIO
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TextIO
 
 from ssotui.core import dircache
 from ssotui.core.errors import RuntimeFailure
 from ssotui.core.models import Account, SsoSession
 from ssotui.core.text import is_clean, shown
 
+log = logging.getLogger("ssotui.commands.listing")
+Org = tuple[Iterable[Account], Mapping[str, Iterable[str]]]
 MAX_CHANGE_LINES = 20
 NOT_LISTED = "? (roles not listed)"  # in the table; null in --json
 
@@ -171,7 +178,8 @@ def _incomplete(failed: Mapping[str, str], total: int) -> RuntimeFailure:
     )
 
 
-def _print_org(accounts: Iterable[Account], roles: Mapping[str, Iterable[str]], as_json: bool) -> None:
+def _print_org(accounts: Iterable[Account], roles: Mapping[str, Iterable[str] | None],
+               as_json: bool) -> None:
     text = render_json(accounts, roles) if as_json else render_table(accounts, roles)
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -186,18 +194,9 @@ def _cached(session: SsoSession, warned: set[str]) -> dircache.CachedDirectory |
         return None
 
 
-def run(args: argparse.Namespace) -> int:
-    from ssotui.core.sessions import resolve_session
-
-    session = resolve_session(getattr(args, "sso_session", None))
-    as_json = bool(getattr(args, "json", False))
-    warned: set[str] = set()
-    cached = None if getattr(args, "refresh", False) else _cached(session, warned)
-    if cached is not None:
-        _print_org(cached.accounts, cached.roles, as_json)
-        _release_stdout()
-
-    # Only now pay for boto3 and the token: the cached print must not wait for them.
+def list_org(session: SsoSession, on_event: Callable[[Any], None]) -> Any:
+    """List the org now (the cache is rewritten when complete); the loader's Finished.
+    NeedsLogin before any listing when there is no usable token."""
     from ssotui.core import directory, tokens
     from ssotui.core.clients import make_clients
 
@@ -207,33 +206,120 @@ def run(args: argparse.Namespace) -> int:
         return tokens.ensure_token(session, clients).access_token
 
     token_provider()  # NeedsLogin (exit 1, with the hint) before any listing
-    progress = _ProgressLine(sys.stderr)
-
-    def on_event(event: directory.Event) -> None:
-        if isinstance(event, directory.Progress):
-            progress.show(event)
-        elif isinstance(event, directory.CacheWarning) and event.message not in warned:
-            warned.add(event.message)
-            progress.clear()
-            _say(f"warning: {shown(event.message)}")
-
-    loader = directory.DirectoryLoader(
-        clients.listing, token_provider, on_event, session=session,
-    )
+    loader = directory.DirectoryLoader(clients.listing, token_provider, on_event, session=session)
     try:
         final = loader.start(refresh=True).wait()
     finally:
         loader.close()
-        progress.clear()
     assert final is not None
     if final.login_required:
         raise tokens.needs_login(session)
+    return final
+
+
+def _list_now(session: SsoSession, warned: set[str]) -> tuple[Org, Any]:
+    """A listing for the caller to wait for: the org and the loader's Finished (None
+    when a revalidation that was running when we asked ended first: its cache is used)."""
+    from ssotui.core import directory, freshness
+
+    seen = freshness.cache_stamp(session)
+    with freshness.revalidation_lock(session, freshness.WAIT_FOR_REVALIDATION) as got:
+        if got and freshness.cache_stamp(session) != seen:
+            done = _cached(session, warned)  # another process listed while we waited
+            if done is not None:
+                return (done.accounts, done.roles), None
+        progress = _ProgressLine(sys.stderr)
+
+        def on_event(event: directory.Event) -> None:
+            if isinstance(event, directory.Progress):
+                progress.show(event)
+            elif isinstance(event, directory.CacheWarning) and event.message not in warned:
+                warned.add(event.message)
+                progress.clear()
+                _say(f"warning: {shown(event.message)}")
+
+        try:
+            final = list_org(session, on_event)
+        finally:
+            progress.clear()
     if final.error:
         raise RuntimeFailure(f"sso-session {session.name}: {shown(final.error)}")
-    if cached is None:
-        _print_org(final.accounts, final.roles, as_json)
-    elif final.changes is not None and not final.changes.empty:
+    return (final.accounts, final.roles), final
+
+
+def _max_age(args: argparse.Namespace) -> float:
+    given = getattr(args, "max_age", None)
+    if given is not None:
+        return float(given)
+    from ssotui.core import freshness, prefs
+
+    setting = prefs.load_prefs().list_max_age
+    return float(setting) if isinstance(setting, int) else freshness.parse_duration(setting)
+
+
+def _not_listed(accounts: Iterable[Account], roles: Mapping[str, object]) -> RuntimeFailure | None:
+    """For a cached org: the accounts whose roles the last listing could not get."""
+    shown_ids = [a.account_id for a in accounts]
+    missing = sum(roles.get(i) is None for i in shown_ids)
+    if not missing:
+        return None
+    return RuntimeFailure(
+        f"roles of {missing} of {len(shown_ids)} accounts could not be listed when the "
+        "cache was made; `ssotui list --refresh` tries again"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ssotui.core import freshness
+    from ssotui.core.sessions import resolve_session
+
+    session = resolve_session(getattr(args, "sso_session", None))
+    as_json = bool(getattr(args, "json", False))
+    words = list(getattr(args, "filter", None) or [])
+    only_cache = bool(getattr(args, "cached", False))
+    warned: set[str] = set()
+    seen = freshness.cache_stamp(session)  # before reading: a rewrite after it counts
+    cached = None if getattr(args, "refresh", False) else _cached(session, warned)
+    if only_cache and cached is None:
+        raise RuntimeFailure(f"no cached listing for sso-session {shown(session.name)}; "
+                             "`ssotui list` lists and caches it")
+    if cached is not None:
+        accounts, roles = _picked(session, cached.accounts, cached.roles, words)
+        stale = not only_cache and freshness.age_seconds(cached) >= _max_age(args)
+        try:
+            _print_org(accounts, roles, as_json)
+        finally:  # also when the reader left early (`| head`): BrokenPipeError
+            if stale and not freshness.revalidation_running(session):
+                pid = freshness.spawn_revalidation(session, seen)
+                log.debug("revalidating the cached list in the background (pid %s)", pid)
+        problem = _not_listed(accounts, roles)
+        if problem is not None:
+            raise problem
+        return 0
+
+    (all_accounts, all_roles), final = _list_now(session, warned)
+    accounts, roles = _picked(session, all_accounts, all_roles, words)
+    _print_org(accounts, roles, as_json)
+    if final is None:
+        problem = _not_listed(accounts, roles)
+        if problem is not None:
+            raise problem
+        return 0
+    if final.changes is not None and not final.changes.empty:
+        _release_stdout()
         _report_changes(final.changes, {a.account_id: a.account_name for a in final.accounts})
-    if final.failed:
-        raise _incomplete(final.failed, len(final.accounts))
+    printed = {a.account_id for a in accounts}
+    failed = {i: why for i, why in final.failed.items() if i in printed}
+    if failed:
+        raise _incomplete(failed, len(accounts))
     return 0
+
+
+def _picked(session: SsoSession, accounts: Iterable[Account],
+            roles: Mapping[str, Iterable[str]], words: list[str],
+            ) -> tuple[list[Account], dict[str, tuple[str, ...] | None]]:
+    if not words:
+        return list(accounts), {i: tuple(r) for i, r in roles.items()}
+    from ssotui.commands.listfilter import pick
+
+    return pick(session, accounts, roles, " ".join(words))

@@ -68,7 +68,8 @@ def demo_environment(base: Path | None = None, accounts: int = DEMO_ACCOUNTS,
         "XDG_CACHE_HOME": str(root / "xdg-cache"),
     }
     saved = {k: os.environ.get(k) for k in
-             [*paths, "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_PROFILE"]}
+             [*paths, "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_PROFILE",
+              "SSOTUI_FEDERATION_ENDPOINT"]}
     extra = DEMO_EXTRA[:max(0, accounts - 1)]
     org = generate_org(accounts - len(extra), 3, seed) + [
         (Account(i, name, f"aws+{name}@example-corp.com"), list(roles))
@@ -79,6 +80,7 @@ def demo_environment(base: Path | None = None, accounts: int = DEMO_ACCOUNTS,
         os.environ.update(paths)
         os.environ["AWS_ENDPOINT_URL_SSO"] = url
         os.environ["AWS_ENDPOINT_URL_SSO_OIDC"] = url
+        os.environ["SSOTUI_FEDERATION_ENDPOINT"] = url + "/federation"  # console sign-in
         os.environ.pop("AWS_PROFILE", None)
         config = Path(paths["AWS_CONFIG_FILE"])
         if not config.exists():
@@ -134,12 +136,55 @@ def _direct(args: argparse.Namespace, demo: bool) -> str | None:
     return exports_for(query_text(args), name, getattr(args, "format", None))
 
 
+def pick(session_name: str | None) -> Any:
+    """The picker as `--print-env` runs it: the chosen role's core.models.PickedText
+    (which knows the session, account and role), or None when the user quit."""
+    from ssotui.core.models import PickedText
+
+    args = argparse.Namespace(sso_session=session_name, print_env=True, format="env",
+                              query=[])
+    result, _code = _run_app(args, demo=False)
+    return result if isinstance(result, PickedText) else None
+
+
+def _opt_ins(args: argparse.Namespace, text: str) -> str:
+    """--profile-var (AWS_PROFILE instead of keys) and --with-region, for the role the
+    printed text is for."""
+    profile_var = bool(getattr(args, "profile_var", False))
+    with_region = bool(getattr(args, "with_region", False))
+    if not (profile_var or with_region) or not getattr(text, "session", ""):
+        return text
+    from ssotui.commands import creds as creds_cmd
+    from ssotui.core import exports
+
+    ns = argparse.Namespace(account=text.account_id, role=text.role,  # type: ignore[attr-defined]
+                            sso_session=text.session)  # type: ignore[attr-defined]
+    w = creds_cmd.wanted(ns)
+    fmt = getattr(args, "format", None) or "env"
+    if profile_var:
+        return creds_cmd.profile_var(w, fmt, with_region)
+    return text + exports.render_vars(exports.region_vars(creds_cmd.region_of(w)), fmt)
+
+
+def _check_opt_ins(args: argparse.Namespace) -> None:
+    from ssotui.core.errors import UsageError
+
+    if not (getattr(args, "profile_var", False) or getattr(args, "with_region", False)):
+        return
+    if not getattr(args, "print_env", False) or getattr(args, "demo", False):
+        raise UsageError("--with-region and --profile-var go with --print-env (not --demo)")
+    if getattr(args, "format", None) == "process":
+        raise UsageError("--with-region and --profile-var print variables; --format "
+                         "process has none (use another format)")
+
+
 def run(args: argparse.Namespace) -> int:
     print_env = bool(getattr(args, "print_env", False))
+    _check_opt_ins(args)
     if not getattr(args, "demo", False):
         direct = _direct(args, demo=False)
         if direct is not None:
-            sys.stdout.write(direct)
+            sys.stdout.write(_opt_ins(args, direct) if hasattr(direct, "session") else direct)
             sys.stdout.flush()
             return 0
     if getattr(args, "demo", False):
@@ -155,6 +200,8 @@ def run(args: argparse.Namespace) -> int:
         if not result:
             print("ssotui: nothing chosen", file=sys.stderr)
             return 1
+        if not getattr(args, "demo", False) and hasattr(result, "session"):
+            result = _opt_ins(args, result)
         sys.stdout.write(result)
         sys.stdout.flush()
     return int(code or 0)

@@ -2,7 +2,10 @@
 
 One compact JSON file per sso-session in `SSOTUI_CACHE_DIR` (else the platformdirs
 user cache dir), mode 0600, written atomically. It holds the start URL (a cache
-made for another start URL is ignored) and when it was saved. Loading is one
+made for another start URL is ignored) and when it was saved, and the request rate
+the portal was found to allow (`rate`: the next listing starts from it, see
+`ssotui.core.pacer`; kept for the start URL *and* region it was learned against,
+and absent from caches written before it existed). Loading is one
 `json.loads` of arrays, so a 5,000-account org loads in milliseconds. This module
 imports neither botocore nor the loader: `ssotui list` prints from it before
 paying for those imports.
@@ -28,11 +31,25 @@ class CacheCorrupt(Exception):
 
 
 @dataclass(frozen=True)
+class LearnedRate:
+    """The portal's request limit as a listing found it (requests/s), and when."""
+
+    rps: float
+    learned_at: datetime
+    region: str
+
+    def age(self, now: datetime | None = None) -> float:
+        """Seconds since it was learned (0 for a clock that went backwards)."""
+        return max(0.0, ((now or datetime.now(UTC)) - self.learned_at).total_seconds())
+
+
+@dataclass(frozen=True)
 class CachedDirectory:
     start_url: str
     saved_at: datetime
     accounts: tuple[Account, ...]
     roles: dict[str, tuple[str, ...]] = field(hash=False)  # account id -> sorted role names
+    rate: LearnedRate | None = None  # for this start URL and the session's region
 
 
 @dataclass(frozen=True)
@@ -139,16 +156,33 @@ def load(session: SsoSession) -> CachedDirectory | None:
         raise CacheCorrupt(f"{path} is corrupt ({type(exc).__name__}); ignoring it") from None
     if start_url != session.start_url:
         raise CacheCorrupt(f"{path} was made for another start URL; ignoring it")
-    return CachedDirectory(start_url, saved_at, tuple(accounts), roles)
+    return CachedDirectory(start_url, saved_at, tuple(accounts), roles,
+                           _learned_rate(doc.get("rate"), session.region))
+
+
+def _learned_rate(raw: object, region: str) -> LearnedRate | None:
+    """The cached rate, or None when absent (older caches), for another region, or
+    unusable: a bad rate only costs the next listing its head start, never the org."""
+    if not isinstance(raw, dict) or raw.get("region") != region:
+        return None
+    try:
+        rps = float(raw["rps"])
+        learned_at = datetime.fromisoformat(raw["learnedAt"])
+        if learned_at.tzinfo is None or not 0 < rps < 1e6:
+            return None
+        return LearnedRate(rps, learned_at.astimezone(UTC), region)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
 
 
 def save(
     session: SsoSession,
     accounts: list[Account] | tuple[Account, ...],
     roles: dict[str, tuple[str, ...]],
+    rate: LearnedRate | None = None,
 ) -> Path:
     """Write the org atomically, mode 0600. Accounts without known roles get null."""
-    doc = {
+    doc: dict[str, object] = {
         "version": VERSION,
         "session": session.name,
         "startUrl": session.start_url,
@@ -160,6 +194,9 @@ def save(
             for a in accounts
         ],
     }
+    if rate is not None:
+        doc["rate"] = {"rps": round(rate.rps, 2), "region": rate.region,
+                       "learnedAt": rate.learned_at.isoformat(timespec="seconds")}
     data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
     path = cache_path(session)
     _atomic_write(path, data)

@@ -38,7 +38,10 @@ again after a 401, so a refreshed token is picked up
 (`lambda: ensure_token(session, clients).access_token`); NeedsLogin from it ends
 the run with LoginRequired.
 
-Sending is paced by `ssotui.core.ratelimit` (shared AIMD rate, priority-aware);
+Sending is paced by `ssotui.core.ratelimit` (priority-aware) at the rate of a
+`ssotui.core.pacer.Pacer`, which probes for the portal's limit. Without `rate=` or
+`pacer=`, a listing with `session` starts from the rate the previous one learned
+(kept in the listing cache, trusted less as it ages) and saves what it learns;
 use the `Clients.listing` client, whose botocore retries are off so every 429
 reaches the pacer (see ratelimit's docstring for why not botocore's adaptive mode).
 
@@ -90,7 +93,7 @@ from ssotui.core.portal import (  # noqa: F401
     parse_accounts,
     parse_roles,
 )
-from ssotui.core.ratelimit import Scheduler
+from ssotui.core.ratelimit import Pacer, Scheduler
 from ssotui.core.text import shown
 
 log = logging.getLogger(__name__)
@@ -124,6 +127,9 @@ class DirectoryLoader(LoaderState):
                 self._emit(CacheWarning(str(exc)))
             if self._cache is not None and not refresh:
                 self._emit(CachedOrg(self._cache.accounts, self._cache.roles, self._cache.saved_at))
+            if self._seed_rate and self._cache is not None and self._cache.rate is not None:
+                learned = self._cache.rate
+                self.pacer = Pacer.seeded(learned.rps, learned.age())
         self._scheduler = Scheduler(self.pacer, self._workers)
         self._submit_accounts(None, 0)
         return self
@@ -320,7 +326,7 @@ def load_all(
     *,
     session: SsoSession | None = None,
     on_event: Callable[[Event], None] | None = None,
-    rate: float = 20.0,
+    rate: float | None = None,
     workers: int = 32,
 ) -> Finished:
     """List everything and wait: the org, failures, and changes since the cache."""

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from ssotui.core.errors import RuntimeFailure, UsageError
-from ssotui.core.models import RoleCredentials
+
+if TYPE_CHECKING:  # annotations only: the warm credential_process path skips dataclasses
+    from ssotui.core.models import RoleCredentials
 
 FORMATS = ("env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process")
 
@@ -119,8 +123,10 @@ def dotenv_quote(value: str) -> str:
     return f"'{value}'"
 
 
-def render(creds: RoleCredentials, fmt: str) -> str:
-    """The text for `fmt` (one of FORMATS)."""
+def render(creds: RoleCredentials, fmt: str,
+           extra: Sequence[tuple[str, str]] = ()) -> str:
+    """The text for `fmt` (one of FORMATS). `extra` variables (the opt-in production
+    marker) follow the four, in the shell formats only: `process` is read by botocore."""
     if fmt == "process":
         body = {
             "Version": 1,
@@ -131,10 +137,31 @@ def render(creds: RoleCredentials, fmt: str) -> str:
         }
         return json.dumps(body, indent=2, separators=(",", ": ")) + "\n"
     if fmt == "dotenv":
-        return "".join(f"{name}={dotenv_quote(value)}\n" for name, value in variables(creds))
+        return "".join(f"{name}={dotenv_quote(value)}\n"
+                       for name, value in [*variables(creds), *extra])
     try:
         template = _LINE_FORMATS[fmt]
     except KeyError:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
     return "".join(template.format(name=n, value=quote(v, fmt)) + "\n"
-                   for n, v in variables(creds))
+                   for n, v in [*variables(creds), *extra])
+
+
+def render_vars(pairs: list[tuple[str, str]], fmt: str) -> str:
+    """Other variables (AWS_REGION, AWS_PROFILE) in the line format `fmt`, quoted as
+    the credentials are. `process` JSON has no place for them (UsageError)."""
+    if fmt == "process":
+        raise UsageError("--with-region and --profile-var print variables; "
+                         "--format process has none (use another format)")
+    if fmt == "dotenv":
+        return "".join(f"{name}={dotenv_quote(value)}\n" for name, value in pairs)
+    try:
+        template = _LINE_FORMATS[fmt]
+    except KeyError:
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+    return "".join(template.format(name=n, value=quote(v, fmt)) + "\n" for n, v in pairs)
+
+
+def region_vars(region: str) -> list[tuple[str, str]]:
+    """AWS_REGION (the SDKs') and AWS_DEFAULT_REGION (the AWS CLI's), both set."""
+    return [("AWS_REGION", region), ("AWS_DEFAULT_REGION", region)]

@@ -13,6 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from ssotui.core import dircache
@@ -39,7 +40,7 @@ class LoaderState:
         on_event: Callable[[Event], None] | None = None,
         *,
         session: SsoSession | None = None,
-        rate: float = 20.0,
+        rate: float | None = None,
         workers: int = 32,
         pacer: Pacer | None = None,
     ) -> None:
@@ -47,7 +48,11 @@ class LoaderState:
         self._token_provider = token_provider
         self._on_event = on_event
         self._session = session
-        self.pacer = pacer or Pacer(rate)
+        # Neither a rate nor a pacer given: start from the rate the cache learned.
+        self._seed_rate = rate is None and pacer is None
+        if pacer is None:
+            pacer = Pacer() if rate is None else Pacer(rate)
+        self.pacer = pacer
         self._workers = workers
         self._lock = threading.Lock()
         self._auth_lock = threading.Lock()
@@ -214,8 +219,14 @@ class LoaderState:
             for acct in accounts:
                 if acct.account_id not in keep and acct.account_id in self._cache.roles:
                     keep[acct.account_id] = self._cache.roles[acct.account_id]
+        learned = self.pacer.learned()
+        if learned is not None:
+            rate: dircache.LearnedRate | None = dircache.LearnedRate(
+                learned, datetime.now(UTC), self._session.region)
+        else:  # nothing new (never throttled): keep what an earlier run learned, aging
+            rate = self._cache.rate if self._cache is not None else None
         try:
-            dircache.save(self._session, accounts, keep)
+            dircache.save(self._session, accounts, keep, rate)
         except Exception as exc:  # noqa: BLE001 - a cache is never worth failing the listing
             log.warning("could not save the listing cache: %s", exc)
             self._emit(CacheWarning(f"could not save the listing cache: {exc}"))

@@ -62,3 +62,18 @@ class RoleCredentials:
     secret_access_key: str = field(repr=False)
     session_token: str = field(repr=False)
     expiration: datetime  # timezone-aware UTC
+
+
+class PickedText(str):
+    """The text the picker prints with `--print-env`, still saying which role it is
+    for (`exec` and `--profile-var` need that); anywhere else it is just the text."""
+
+    session: str = ""
+    account_id: str = ""
+    role: str = ""
+
+    @classmethod
+    def of(cls, text: str, session: str, account_id: str, role: str) -> PickedText:
+        picked = cls(text)
+        picked.session, picked.account_id, picked.role = session, account_id, role
+        return picked

@@ -16,7 +16,9 @@ Keys (see `Prefs`): default_format, name_template (default profile name,
 `{account_id}_{role_name}`), credentials_template (default section name for
 `creds --write-credentials`, `{account_name}-{role_name}`; deliberately not the
 profile default, since a credentials section named like an SSO profile is
-ignored for that profile), favorites, recent, autoclear_seconds, default_region.
+ignored for that profile), favorites, recent, autoclear_seconds, default_region,
+list_max_age (how old a listing cache `ssotui list` prints without revalidating).
+guardrails / confirm_production / production_marker (core/guardrails.py).
 Placeholders: {account_name} {account_id} {role_name} {session}; characters
 outside `A-Za-z0-9_.@+=,-` in a template's result become `-`.
 """
@@ -34,7 +36,7 @@ from typing import Any
 
 import platformdirs
 
-from ssotui.core import files
+from ssotui.core import files, guardrails
 from ssotui.core import recent as recent_state
 from ssotui.core.errors import UsageError
 from ssotui.core.exports import FORMATS
@@ -67,6 +69,15 @@ class Prefs:
     """Clear the clipboard this long after a copy if it still holds our text (0: never)."""
     default_region: str | None = None
     """Region for new profiles; None: the sso-session's region."""
+    list_max_age: str | int = "1h"
+    """`ssotui list` prints a cache younger than this and exits; an older one is printed
+    and revalidated in the background. A duration ("15m", "1h", "2d") or seconds."""
+    guardrails: list[dict[str, Any]] = field(default_factory=list)
+    """[[guardrails]] tables naming production accounts (core.guardrails); read only."""
+    confirm_production: str = "key"
+    """How the picker confirms acting on a production role: "key" or "name"."""
+    production_marker: bool = False
+    """Exports add SSOTUI_PRODUCTION (the label, or empty) for a prompt to show."""
 
 
 def prefs_path() -> Path:
@@ -84,7 +95,29 @@ def _check(name: str, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     if name == "default_region":
         return value is None or (isinstance(value, str) and bool(value.strip()))
+    if name == "list_max_age":
+        return _is_duration(value)
+    if name == "guardrails":
+        return isinstance(value, list)  # each table is checked by guardrails.parse_rules
+    if name == "confirm_production":
+        return value in guardrails.CONFIRM_MODES
+    if name == "production_marker":
+        return isinstance(value, bool)
     return False
+
+
+def _is_duration(value: Any) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value >= 0
+    if not isinstance(value, str):
+        return False
+    from ssotui.core.freshness import parse_duration
+
+    try:
+        parse_duration(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _syntax_error(p: Path, exc: Exception) -> str:
@@ -117,6 +150,7 @@ def _from_text(p: Path, text: str | None) -> tuple[Prefs, list[str], str | None]
             warnings.append(f"{p}: {key} = {value!r} is not valid; using the default")
         else:
             setattr(prefs, key, value)
+    warnings += guardrails.parse_rules(prefs.guardrails, str(p))[1]
     return prefs, warnings, None
 
 
@@ -189,7 +223,8 @@ def _write(p: Path, values: Callable[[Prefs], dict[str, Any]],
     return result[0]
 
 
-_FILE_KEYS = [f.name for f in fields(Prefs) if f.name != "recent"]
+# guardrails are the user's to write: ssotui only reads them
+_FILE_KEYS = [f.name for f in fields(Prefs) if f.name not in ("recent", "guardrails")]
 
 
 def save_prefs(prefs: Prefs, path: Path | None = None) -> None:
@@ -236,6 +271,12 @@ def recent() -> list[str]:
 def with_recent(prefs: Prefs, key: str, limit: int = RECENT_LIMIT) -> Prefs:
     """`key` ("account_id/role") moved to the front of `recent`."""
     return replace(prefs, recent=([key] + [k for k in prefs.recent if k != key])[:limit])
+
+
+def production_rules(prefs: Prefs | None = None) -> list[guardrails.Rule]:
+    """The usable [[guardrails]] rules (load_prefs already warned about the others)."""
+    raw = (prefs if prefs is not None else load_prefs(warn=lambda _m: None)).guardrails
+    return guardrails.parse_rules(raw)[0]
 
 
 def with_favorite_toggled(prefs: Prefs, key: str) -> Prefs:

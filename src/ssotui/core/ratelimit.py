@@ -1,4 +1,4 @@
-"""A shared adaptive rate limit (AIMD pacer) and a priority-aware job scheduler.
+"""A shared adaptive rate limit (the probing pacer) and a priority-aware job scheduler.
 
 Why not botocore's own `retries={"mode": "adaptive"}`: its token bucket lives in
 one client, sees only that client's calls and hands out send slots to whichever
@@ -9,10 +9,9 @@ prefetch), and (3) 429s to slow the whole listing down. So botocore keeps doing
 what it measures well at (connection pool, timeouts) and this module decides
 when and what to send; the listing client runs with botocore retries off.
 
-Pacer: sends are spaced 1/rate apart (no bursts). A 429 multiplies the rate by
-`decrease` at most once per round of requests already sent; each success while
-the pacer is the bottleneck adds `increase / rate`, i.e. about `increase`
-req/s per second (additive increase, multiplicative decrease, as TCP does).
+The pacer (how fast) lives in `ssotui.core.pacer` and is re-exported here: a
+probe that finds the portal's real limit (slow start, then AIMD around it). This
+module decides what goes out in each of its slots.
 """
 
 from __future__ import annotations
@@ -26,73 +25,11 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from ssotui.core.pacer import Pacer
+
 log = logging.getLogger(__name__)
 
-
-class Pacer:
-    """Hands out send times at an adaptive rate. Thread-safe."""
-
-    def __init__(
-        self,
-        rate: float = 20.0,
-        *,
-        min_rate: float = 0.5,
-        max_rate: float = 500.0,
-        decrease: float = 0.85,
-        increase: float = 0.5,
-    ) -> None:
-        self._lock = threading.Lock()
-        self._rate = rate
-        self.min_rate = min_rate
-        self.max_rate = max_rate
-        self.decrease = decrease
-        self.increase = increase
-        self._next = time.monotonic()
-        self._last_cut = float("-inf")
-        self._saturated = False
-        self.throttles = 0
-
-    @property
-    def rate(self) -> float:
-        return self._rate
-
-    def reserve(self) -> float:
-        """Take the next send slot; returns how long to wait before sending."""
-        with self._lock:
-            now = time.monotonic()
-            at = max(now, self._next)
-            # Saturated: work was waiting for the pacer, so the rate is the limit and
-            # probing upward is meaningful (not when latency/concurrency limit us).
-            self._saturated = at > now
-            self._next = at + 1.0 / self._rate
-            return at - now
-
-    def acquire(self, stop: threading.Event | None = None) -> bool:
-        """Wait for a send slot; False when `stop` was set while waiting."""
-        wait = self.reserve()
-        if wait > 0:
-            if stop is not None:
-                return not stop.wait(wait)
-            time.sleep(wait)
-        return stop is None or not stop.is_set()
-
-    def on_success(self) -> None:
-        with self._lock:
-            if self._saturated:
-                self._rate = min(self.max_rate, self._rate + self.increase / self._rate)
-
-    def on_throttle(self, sent_at: float) -> None:
-        """A request sent at `sent_at` (monotonic) was answered 429."""
-        with self._lock:
-            self.throttles += 1
-            # Requests already in flight when we cut were sent at the old rate; their
-            # 429s say nothing new, so cut at most once per such round.
-            if sent_at <= self._last_cut:
-                return
-            self._rate = max(self.min_rate, self._rate * self.decrease)
-            self._last_cut = time.monotonic()
-            # Respace from now so the new, slower rate applies at once.
-            self._next = max(self._next, self._last_cut + 1.0 / self._rate)
+__all__ = ["Pacer", "Scheduler"]
 
 
 @dataclass(order=True)

@@ -37,6 +37,8 @@ SECRET_FIELDS = frozenset((
     "client_secret", "device_code", "accessKeyId", "secretAccessKey", "sessionToken",
     "AccessKeyId", "SecretAccessKey", "SessionToken", "aws_access_key_id",
     "aws_secret_access_key", "aws_session_token", "aws_security_token",
+    # console sign-in (core.federation): the Session JSON, its keys, the sign-in token
+    "Session", "sessionKey", "SigninToken",
 ))
 #: Header names (any case) whose values are secrets.
 SECRET_HEADERS = frozenset(("x-amz-sso_bearer_token", "authorization", "x-amz-security-token"))

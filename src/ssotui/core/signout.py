@@ -1,5 +1,5 @@
 """Sign-out: the portal's Logout, this session's token file, the AWS CLI's cached role
-credentials for its profiles and ssotui's listing cache."""
+credentials for its profiles, ssotui's listing cache and its shared role credentials."""
 
 from __future__ import annotations
 
@@ -76,7 +76,8 @@ def sign_out(session: SsoSession, clients: Any) -> tuple[bool, str | None]:
     clear_cli_cache(session)
     # The account listing belongs to the sign-in: signed out, `ssotui list` must not go
     # on printing the org (nor should anyone else on a shared machine read it).
-    from ssotui.core import dircache
+    from ssotui.core import credcache, dircache
 
     dircache.cache_path(session).unlink(missing_ok=True)
+    credcache.invalidate(session)  # credential_process / exec / serve must fetch anew
     return removed, warning

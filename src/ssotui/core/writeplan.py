@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ssotui.core import awsconfig, credfile, files
+from ssotui.core import awsconfig, credfile, files, guardrails
 from ssotui.core.errors import RuntimeFailure, UsageError
 from ssotui.core.models import RoleCredentials, SsoSession
 
@@ -27,6 +27,7 @@ DIFFERS = "differs"  # an existing profile says something else
 LONG_TERM = "long-term-keys"  # the section holds permanent keys
 OTHER_ROLE = "other-role"  # ssotui wrote the section for another account/role
 SSO_PROFILE = "sso-profile"  # a credentials section named like an SSO profile
+PRODUCTION = "production"  # a production account's keys in long-lived plaintext
 
 MASK = "••••••••"
 _SECRET_LINE = re.compile(
@@ -139,19 +140,34 @@ def plan_profile(session: SsoSession, name: str, values: Mapping[str, str], *,
 
 def plan_credentials(section: str, creds: RoleCredentials, *, account_id: str, role: str,
                      force: bool = False, path: str | os.PathLike[str] | None = None,
-                     config: str | os.PathLike[str] | None = None) -> WritePlan:
+                     config: str | os.PathLike[str] | None = None,
+                     account_name: str | None = None, email: str | None = None,
+                     rules: Sequence[guardrails.Rule] | None = None) -> WritePlan:
     """`[section]` in the credentials file holding `creds` for ACCOUNT_ID/ROLE.
 
-    Conflicts: the name is an SSO profile in the config (its static keys would be
-    ignored); the section holds long-term keys; ssotui wrote it for another account
-    or role. `force` sets only the keys we manage, in place (the user's comments,
-    `region` and other keys stay)."""
+    Conflicts: the account is production (prefs.toml [[guardrails]]; `rules` default
+    to those): its keys would sit in a long-lived plaintext file; the name is an SSO
+    profile in the config (its static keys would be ignored); the section holds
+    long-term keys; ssotui wrote it for another account or role. `force` sets only
+    the keys we manage, in place (the user's comments, `region` and other keys stay)."""
     p = _path(path, credfile.credentials_path())
     before = files.read_text(p) or ""
     held = credfile.holder(account_id, role)
     edit = credfile.edit_section(before, section, creds, held, p)
     conflicts: list[Conflict] = []
     notes: list[str] = []
+    if rules is None:
+        from ssotui.core.prefs import production_rules
+
+        rules = production_rules()
+    found = guardrails.match(rules, account_id, account_name, email)
+    if found is not None:
+        conflicts.append(Conflict(
+            PRODUCTION,
+            f"{account_id} is a {found.reason}; its credentials do not belong in {p}, "
+            "a long-lived plaintext file",
+            f"write production credentials to [{section}] anyway",
+        ))
     if credfile.sso_profile_conflict(section, config):
         conflicts.append(Conflict(
             SSO_PROFILE,

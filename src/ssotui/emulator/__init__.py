@@ -12,7 +12,8 @@ Used by tests, benchmarks and `--demo`. Point botocore at it with
 Knobs (`latency_ms`, `tps`, `fault_rate`, `approve_mode`, `token_ttl`, `interval`,
 `device_expires_in`, `deny_authorize`, `slow_down_next`, `default_page_size`,
 `registration_ttl`, `role_credentials_ttl`) are attributes that may be changed while
-it runs. Pass `org=[(Account, [role, ...]), ...]` to serve an exact org instead of
+it runs; `tps` may also be a schedule, `tps="60@0,20@10s"` (see `emulator.throttle`),
+after which `tps` reads the limit in force. Pass `org=[(Account, [role, ...]), ...]` to serve an exact org instead of
 a generated one.
 
 Hostile orgs: `Emulator(org_file=PATH)` (or `ssotui emulator --org PATH`) serves the
@@ -35,6 +36,11 @@ from Python. `tests/data/hostile_org.json` is a ready-made hostile org (see its
 "_about" key). After a run, `emu.issued_secrets()` lists every secret the emulator
 handed out (client secrets, codes, tokens, role credentials) and
 `emu.issued_credentials` every roleCredentials answer, for grepping logs.
+
+Console sign-in: `/federation` (getSigninToken, login) accepts the role credentials
+it issued and redirects to `/console/landing`; `emu.console_logins` lists each
+sign-in (account_id, role, destination, issuer). Point ssotui at it with
+`SSOTUI_FEDERATION_ENDPOINT=<url>/federation`.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ import os
 import threading
 from types import TracebackType
 
-from ssotui.emulator import oidc, portal
+from ssotui.emulator import federation, oidc, portal
 from ssotui.emulator.org import (
     CredentialOverrides,
     OrgEntry,
@@ -72,6 +78,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/federation/credentials"): ("GetRoleCredentials", True,
                                          portal.get_role_credentials),
     ("POST", "/logout"): ("Logout", True, portal.logout),
+    ("GET", "/federation"): (None, False, federation.federation),
+    ("GET", "/console/landing"): (None, False, federation.landing),
 }
 
 
@@ -82,7 +90,7 @@ class Emulator(State):
         roles_per_account: int = 3,
         seed: int = 0,
         latency_ms: float = 0.0,
-        tps: float | None = None,
+        tps: float | str | None = None,
         fault_rate: float = 0.0,
         approve: str = "auto",
         token_ttl: int = 8 * 3600,

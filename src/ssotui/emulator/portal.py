@@ -106,6 +106,8 @@ def get_role_credentials(state: State, req: Request, base: str) -> Response:
     creds.update(state.credential_overrides.get((account_id, role_name), {}))
     with state.lock:
         state.issued_credentials.append(dict(creds))
+        state.role_sessions[str(creds["accessKeyId"])] = (
+            account_id, role_name, str(creds["secretAccessKey"]), str(creds["sessionToken"]))
     return Response.json({"roleCredentials": creds})
 
 

@@ -11,6 +11,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ssotui.emulator.org import CredentialOverrides, OrgEntry
+from ssotui.emulator.throttle import Schedule, parse_tps, rate_at
 
 DEFAULT_START_URL = "https://d-emulator.awsapps.com/start"
 PORTAL_OPS = ("ListAccounts", "ListAccountRoles", "GetRoleCredentials", "Logout")
@@ -76,7 +77,7 @@ class State:
         org: list[OrgEntry],
         *,
         latency_ms: float = 0.0,
-        tps: float | None = None,
+        tps: float | str | None = None,
         fault_rate: float = 0.0,
         approve: str = "auto",
         token_ttl: int = 8 * 3600,
@@ -93,7 +94,14 @@ class State:
         self._roles = {acct.account_id: roles for acct, roles in org}
         # knobs
         self.latency_ms = latency_ms
-        self.tps = tps
+        #: The limit now; with a schedule (`tps="60@0,20@10s"`) it follows the schedule.
+        self.tps: float | None = None
+        self.tps_schedule: Schedule | None = None
+        if isinstance(tps, str):
+            self.tps_schedule = parse_tps(tps)
+            self.tps = self.tps_schedule[0][1]
+        else:
+            self.tps = tps
         self.fault_rate = fault_rate
         self.approve_mode = approve
         self.token_ttl = token_ttl
@@ -114,6 +122,12 @@ class State:
         self._by_access: dict[str, SignIn] = {}
         self._by_refresh: dict[str, SignIn] = {}
         self._refresh_client: dict[str, str | None] = {}
+        #: console sign-in: access key id -> (account, role, secret key, session token)
+        self.role_sessions: dict[str, tuple[str, str, str, str]] = {}
+        #: sign-in token -> (account, role, expires at); landing pages shown, in order
+        self.signin_tokens: dict[str, tuple[str, str, float]] = {}
+        self.console_logins: list[dict[str, str]] = []
+        self.issued_signin_tokens: list[str] = []
         self.reset_stats()
 
     # ---- org -------------------------------------------------------------
@@ -147,6 +161,7 @@ class State:
             found = [c.client_secret for c in self.clients.values()]
             found += list(self.device_codes) + list(self.auth_codes)
             found += list(self._by_access) + list(self._by_refresh)
+            found += list(self.issued_signin_tokens)
             for creds in self.issued_credentials:
                 found += [str(creds[k]) for k in ("accessKeyId", "secretAccessKey",
                                                   "sessionToken") if creds.get(k)]
@@ -162,8 +177,11 @@ class State:
             self.faults = 0
             self._in_flight = 0
             self.peak_concurrency = 0
+            if self.tps_schedule:
+                self.tps = self.tps_schedule[0][1]
             self._bucket = float(self.tps or 0)
             self._bucket_at = time.monotonic()
+            self._schedule_from: float | None = None
 
     @property
     def calls(self) -> dict[str, int]:
@@ -200,10 +218,14 @@ class State:
     def take_token(self) -> bool:
         """Token bucket over portal calls: capacity ~tps, refilled at tps per second."""
         with self.lock:
+            now = time.monotonic()
+            if self.tps_schedule:
+                if self._schedule_from is None:
+                    self._schedule_from = now
+                self.tps = rate_at(self.tps_schedule, now - self._schedule_from)
             tps = self.tps
             if not tps:
                 return True
-            now = time.monotonic()
             capacity = max(1.0, float(tps))
             self._bucket = min(capacity, self._bucket + (now - self._bucket_at) * tps)
             self._bucket_at = now

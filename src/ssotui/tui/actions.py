@@ -10,6 +10,9 @@ are not used (terminals send them as Tab, Enter, Backspace and Esc). List mode
     [keys]
     copy = "ctrl+y"
     profile = "f3"
+
+ctrl+l (console) is free in the filter and reaches ssotui through tmux and xterm
+(ctrl+b would be tmux's prefix, ctrl+s/ctrl+z the terminal's flow control and suspend).
 """
 
 from __future__ import annotations
@@ -59,8 +62,11 @@ ACTIONS: tuple[Action, ...] = (
     Action("switch", "ctrl+g", "session", "switch sso-session", "s"),
     Action("help", "f1", "help", "show every key", "question_mark"),
     Action("list_mode", "escape", "list mode",
-           "single-letter keys (c e p w f r s ? q, 1–9 and j/k); Esc or / goes back"),
+           "single-letter keys (c e p w o f r s ? q, 1–9 and j/k); Esc or / goes back"),
     Action("quit", "ctrl+q", "quit", "quit", "q"),
+    # last: at 120 columns the key bar has no room left, and quit must stay on it
+    Action("console", "ctrl+l", "console",
+           "open the AWS console as the role (no browser here: the URL is copied)", "o"),
 )
 BY_ID = {a.id: a for a in ACTIONS}
 

@@ -159,6 +159,7 @@ class Backend:
         self.session = session
         self._clients: Any = None
         self.token: Token | None = None
+        self.pacer: Any = None  # the listing's: GetRoleCredentials shares its budget
 
     @property
     def clients(self) -> Any:
@@ -226,20 +227,31 @@ class Backend:
             sso, self.access_token, on_event, session=self.session
         )
         loader.start(refresh=refresh)
+        self.pacer = loader.pacer  # after start(): it may be the cache-seeded one
         return loader
 
     # -- credentials and exports -------------------------------------------
     def role_credentials(self, account_id: str, role: str) -> RoleCredentials:
-        from ssotui.core import rolecreds
+        from ssotui.core import credcache
 
-        token = self.ensure_token()
-        return rolecreds.get_role_credentials(self.clients, token, account_id, role)
+        token = self.ensure_token()  # shared with credential_process, exec and serve
+        return credcache.get(self.session, self.clients, token, account_id, role,
+                             pacer=self.pacer)
 
     @staticmethod
-    def render(creds: RoleCredentials, fmt: str) -> str:
+    def render(creds: RoleCredentials, fmt: str, extra: list[tuple[str, str]] | None = None) -> str:
         from ssotui.core import exports
 
-        return str(exports.render(creds, fmt))
+        return str(exports.render(creds, fmt, extra or ()))
+
+    def console(self, account_id: str, role: str) -> tuple[Any, bool]:
+        """(core.federation.ConsoleLink to the console home, whether a browser opened it)."""
+        from ssotui.core import federation
+
+        link = federation.console_link(self.role_credentials(account_id, role),
+                                       session_region=self.session.region,
+                                       issuer=self.session.start_url)
+        return link, federation.open_in_browser(link.url)
 
     @staticmethod
     def system_clipboard(text: str, autoclear_seconds: float = 0) -> str:
@@ -296,7 +308,9 @@ class Backend:
         from ssotui.core import names, writeplan
 
         names.check_name(name, "section name")
-        return writeplan.plan_credentials(name, creds, account_id=account.account_id, role=role)
+        return writeplan.plan_credentials(name, creds, account_id=account.account_id, role=role,
+                                          account_name=account.account_name,
+                                          email=account.email_address)
 
     def plan_sync(self, selected: list[tuple[Account, str]], listed: set[str]) -> SyncPlan:
         """What `ssotui profiles sync` would do for the marked roles (no pruning)."""

@@ -14,6 +14,9 @@ class PrefStore:
     def __init__(self, prefs: Any, keys: dict[str, str] | None = None) -> None:
         self.prefs = prefs
         self.keys: dict[str, str] = keys or {}  # Textual keymap: binding id -> keys
+        self._rules_of: Any = None  # the guardrails value the rules below were parsed from
+        self._rules: list[Any] = []
+        self._production: dict[str, Any] = {}  # account id -> guardrails.Match or None
 
     def apply(self, change: Callable[[Any], Any]) -> None:
         self.prefs = change(self.prefs)
@@ -36,6 +39,35 @@ class PrefStore:
 
     def is_favorite(self, account_id: str, role: str | None) -> bool:
         return f"{account_id}/{role or ''}" in self.prefs.favorites
+
+    def production(self, account_id: str, name: str, email: str) -> Any:
+        """guardrails.Match when the account is production (prefs.toml [[guardrails]]),
+        else None; memoized per account (rows are drawn on every keystroke)."""
+        raw = getattr(self.prefs, "guardrails", None) or []
+        if raw is not self._rules_of:
+            from ssotui.core import guardrails
+
+            self._rules_of, self._rules = raw, guardrails.parse_rules(raw)[0]
+            self._production = {}
+        if not self._rules:
+            return None
+        if account_id not in self._production:
+            from ssotui.core import guardrails
+
+            self._production[account_id] = guardrails.match(self._rules, account_id, name,
+                                                            email)
+        return self._production[account_id]
+
+    def confirm_mode(self) -> str:
+        return str(getattr(self.prefs, "confirm_production", "key"))
+
+    def marker(self, found: Any) -> list[tuple[str, str]]:
+        """The opt-in SSOTUI_PRODUCTION export, or nothing."""
+        if not getattr(self.prefs, "production_marker", False):
+            return []
+        from ssotui.core import guardrails
+
+        return guardrails.marker_variables(found)
 
     def shortcuts(self) -> list[tuple[str, str | None]]:
         """What alt+1–9 jump to: favorites, then recent ones, without repeats."""

@@ -94,8 +94,9 @@ class MainScreen(MarkActions):
         yield KeyBar()
 
     def _account_row(self, entry: Entry, width: int) -> Any:
+        found = self.store.production(entry.account_id, entry.name, entry.email)
         return account_row(entry, width, self.model.query.terms,
-                           self._numbers.get(entry.account_id))
+                           self._numbers.get(entry.account_id), found.label if found else None)
 
     def _role_row(self, role: str, width: int) -> Any:
         entry = self.current_entry
@@ -104,6 +105,7 @@ class MainScreen(MarkActions):
         return role_row(role, width, self.model.query.terms, profiles, marked)
 
     # -- lifecycle ----------------------------------------------------------
+    @tolerate_closing  # the app may be exiting while the screen still mounts
     def on_mount(self) -> None:
         self.query_one("#accounts").border_title = "Accounts"
         self.query_one("#roles").border_title = "Roles"
@@ -115,6 +117,7 @@ class MainScreen(MarkActions):
             self.query_one("#filter", Input).cursor_blink = False
         self.mount_listing()
 
+    @tolerate_closing
     def on_screen_resume(self) -> None:
         # back from a dialog or the picker: the filter again, whatever had the focus
         self.set_focus(self.query_one("#filter", Input))
@@ -128,8 +131,12 @@ class MainScreen(MarkActions):
     @on(Input.Changed, "#filter")
     @tolerate_closing
     def _filter_changed(self, event: Input.Changed) -> None:
-        if event.value != self.model.query.text:  # not already applied by run_synced
-            self.set_query(event.value)
+        # The filter's value now, not the event's: keys of one read are all in the
+        # filter before the screen sees the first Changed, so one pass filters for the
+        # whole burst and the Changed events after it find it applied.
+        value = self.query_one("#filter", Input).value
+        if value != self.model.query.text:  # not already applied (burst, run_synced)
+            self.set_query(value)
 
     def set_query(self, text: str) -> None:
         # a pasted [profile] name names its account and role (the index is read on a worker)
@@ -237,6 +244,7 @@ class MainScreen(MarkActions):
             warnings = [f"[{n}]: static keys in {path.name} under this profile's name"
                         for n in profiles if n in self.shadowed]
         number = self._numbers.get(entry.account_id) if entry else None
+        self.show_production(entry, role)
         self.query_one(Details).show(
             entry, role, profiles, warnings,
             self.model.failures.get(entry.account_id, "") if entry else "", number)

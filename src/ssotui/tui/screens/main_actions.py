@@ -12,14 +12,14 @@ from typing import Any, TypeVar
 from textual import work
 from textual.widgets import Input
 
-from ssotui.core.models import Account
+from ssotui.core.models import Account, PickedText
 from ssotui.core.text import shown
 from ssotui.tui import backend as be
 from ssotui.tui.closing import tolerate_closing
 from ssotui.tui.filtering import Entry
 from ssotui.tui.messages import ActionFailed, CredsReady, SavePrefs, SignInNeeded, SwitchSession
 from ssotui.tui.prefstore import PrefStore, recent, toggled_favorite
-from ssotui.tui.screens.listing_view import ListingView
+from ssotui.tui.screens.main_console import ConsoleActions
 from ssotui.tui.widgets.filterinput import FilterInput
 from ssotui.tui.widgets.rowlist import RowList
 from ssotui.tui.widgets.statusbar import StatusBar
@@ -40,7 +40,7 @@ def after_typing(method: F) -> F:
 
 
 
-class MainActions(ListingView):
+class MainActions(ConsoleActions):
     store: PrefStore
     print_env: bool
     fmt: str | None
@@ -96,10 +96,19 @@ class MainActions(ListingView):
         t = self.target()
         if t is None:
             return
+        entry, role = t
         if self.print_env:
-            self.fetch_creds(t[0], t[1], "print", self.fmt or self.store.default_format())
+            fmt = self.fmt or self.store.default_format()
+            self.guarded(entry, role, "print its credentials",
+                         lambda: self.fetch_creds(entry, role, "print", fmt))
         else:
-            self.fetch_creds(t[0], t[1], "copy", self.store.default_format())
+            fmt = self.store.default_format()
+            self.guarded(entry, role, "copy its credentials",
+                         lambda: self.fetch_creds(entry, role, "copy", fmt))
+
+    @after_typing
+    def action_console(self) -> None:
+        self.console()
 
     @after_typing
     def action_export(self) -> None:
@@ -113,13 +122,14 @@ class MainActions(ListingView):
                 if fmt:
                     self.fetch_creds(entry, role, "copy", fmt)
 
-            self.app.push_screen(ExportScreen(self.store.default_format()), chosen)
+            self.guarded(entry, role, "export its credentials", lambda: self.app.push_screen(
+                ExportScreen(self.store.default_format()), chosen))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="creds")
     def fetch_creds(self, entry: Entry, role: str, purpose: str, fmt: str) -> None:
         try:
             creds = self.backend.role_credentials(entry.account_id, role)
-            text = self.backend.render(creds, fmt)
+            text = self.backend.render(creds, fmt, self.store.marker(self.production_of(entry)))
             where = ""
             if purpose == "copy":
                 where = self.backend.system_clipboard(text, self.store.autoclear_seconds())
@@ -140,7 +150,8 @@ class MainActions(ListingView):
     def on_creds_ready(self, msg: CredsReady) -> None:
         self.remember(msg.account_id, msg.role)
         if msg.purpose == "print":
-            self.app.exit(msg.text)
+            self.app.exit(PickedText.of(msg.text, self.backend.session.name, msg.account_id,
+                                        msg.role))
             return
         self.query_one(FilterInput).never_paste(msg.text)
         self.app.copy_to_clipboard(msg.text)
@@ -184,8 +195,10 @@ class MainActions(ListingView):
         entry, role = t
         account = Account(entry.account_id, entry.name, entry.email)
         name = self.backend.profile_name(account, role, template)
-        self.app.push_screen(WriteScreen(self.backend, kind, account, role, name),
-                             functools.partial(self._written, entry.account_id, role))
+        what = "write a profile" if kind == "profile" else "write its credentials"
+        self.guarded(entry, role, what, lambda: self.app.push_screen(
+            WriteScreen(self.backend, kind, account, role, name),
+            functools.partial(self._written, entry.account_id, role)))
 
     def _written(self, account_id: str, role: str, result: str | None) -> None:
         if result:

@@ -15,6 +15,10 @@ from rich.text import Text
 from textual.events import Click
 from textual.widget import Widget
 
+from ssotui.tui.actions import ACTIONS
+
+_ORDER = {a.id: i for i, a in enumerate(ACTIONS)}
+
 
 class KeyBar(Widget, can_focus=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key", "keybar--description"}
@@ -74,6 +78,12 @@ class KeyBar(Widget, can_focus=False):
                 continue
             slots[action] = (len(keys), binding.priority)
             keys.append(entry)
+        # in the actions table's order: a remapped key (bound later) keeps its place
+        # instead of being the first to fall off a full bar
+        ours = sorted((i, _ORDER[a]) for a, (i, _) in slots.items() if a in _ORDER)
+        ordered = [keys[i] for i, _ in sorted(ours, key=lambda io: io[1])]
+        for (i, _), entry in zip(ours, ordered, strict=True):  # other keys stay put
+            keys[i] = entry
         return keys, palette
 
     def render(self) -> Text:

@@ -20,6 +20,7 @@ DIM = Style(dim=True)
 DIM_MATCH = DIM + MATCH
 STAR = Style(color="yellow")
 NUMBER = Style(color="cyan", bold=True)
+PRODUCTION = Style(color="red", bold=True, reverse=True)  # the word reads under NO_COLOR too
 MARKED = Style(color="green", bold=True)
 
 
@@ -45,16 +46,20 @@ def highlighted(text: str, terms: Sequence[str], base: Style | None = None,
 
 
 def account_row(entry: Entry, width: int, terms: Sequence[str],
-                number: int | None = None) -> list[Segment]:
-    """`number`: its favorite/recent shortcut (alt+number), shown before the star."""
+                number: int | None = None, label: str | None = None) -> list[Segment]:
+    """`number`: its favorite/recent shortcut (alt+number), shown before the star;
+    `label`: the production marker (guardrails), a word before the name."""
     id_width = 12
     show_count = width >= 56
-    name_width = max(8, width - id_width - 3 - 1 - (10 if show_count else 0))
+    tag = f"{label} " if label else ""
+    name_width = max(8, width - id_width - 3 - 1 - (10 if show_count else 0) - len(tag))
     name = shown(entry.name)  # control characters visible, never sent to the terminal
     if len(name) > name_width:
         name = name[: name_width - 1] + "…"
     out = [Segment(str(number) if number else " ", NUMBER),
            Segment("★ " if entry.favorite else "  ", STAR)]
+    if label:
+        out += [Segment(label, PRODUCTION), Segment(" ")]
     out += highlighted(name, terms)
     out.append(Segment(" " * (name_width - len(name) + 1)))
     out += highlighted(shown(entry.account_id), terms, DIM, DIM_MATCH)

@@ -39,6 +39,7 @@ class StatusBar(Static):
         self.listing = ""
         self.rate = ""
         self.last_action = ""
+        self.production = ""  # "⚠ PROD …" while a production role is highlighted
 
     def on_mount(self) -> None:
         self._clock = self.set_interval(1.0, self.redraw)
@@ -53,6 +54,9 @@ class StatusBar(Static):
         left.append(" · ")
         tl = time_left(self.expires_at, self.clock())
         left.append(tl, "bold red" if tl in ("expired", "not signed in") else "")
+        if self.production:
+            left.append(" · ")
+            left.append(self.production, "bold red reverse")
         for part in (self.listing, self.rate):
             if part:
                 left.append(" · ")
