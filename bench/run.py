@@ -41,7 +41,8 @@ SESSION = "bench"
 LATENCY_MS = 200.0
 TPS = 20.0
 INSTALLED = Path(sys.executable).parent  # the installed build's bin dir (set by main)
-ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", "list", "rate", "creds", "console"]
+ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", "list", "rate", "creds", "console",
+       "sync"]
 
 
 def log(msg: str) -> None:
@@ -469,6 +470,11 @@ def render(res: dict[str, Any]) -> str:
         from creds_bench import render as render_creds
 
         out += render_creds(json.loads(creds_path.read_text()))
+    sync_path = HERE / "sync_results.json"  # bench/sync_bench.py (issue 14)
+    if sync_path.exists():
+        from sync_bench import render_sync
+
+        out += render_sync(json.loads(sync_path.read_text()))
     return "\n".join(out)
 
 
@@ -582,6 +588,9 @@ def main() -> int:
                                env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
             elif name == "console":  # writes console_results.json (bench/console_bench.py)
                 subprocess.run([sys.executable, str(HERE / "console_bench.py")], check=True,
+                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
+            elif name == "sync":  # writes sync_results.json (bench/sync_bench.py)
+                subprocess.run([sys.executable, str(HERE / "sync_bench.py")], check=True,
                                env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
             elif name == "faults":
                 res["faults"] = bench_faults(tmp, runs=args.fault_runs, tps=args.fault_tps)

@@ -41,6 +41,7 @@ HANDLERS = {
     "shell-init": "ssotui.commands.shellinit:run",
     "completion": "ssotui.commands.completion:run",
     "console": "ssotui.commands.console:run",
+    "profiles": "ssotui.commands.sync:run",
 }
 
 
@@ -214,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "or the system's browser; the URL is printed where none can open)")
     p.add_argument("--yes", action="store_true", help="act on a production role without asking")
 
+    _profiles_parser(sub)
+
     p = sub.add_parser("shell-init", help="print a shell function that switches roles "
                        "(eval it in your shell's startup file)")
     p.add_argument("shell", choices=SHELLS, metavar="SHELL", help=" | ".join(SHELLS))
@@ -239,6 +242,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", metavar="FILE",
                    help="serve the accounts, roles and credentials of a JSON org file")
     return parser
+
+
+def _profiles_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`profiles sync` (a subcommand group, so more `profiles` verbs can join it)."""
+    group = sub.add_parser("profiles", help="manage [profile] blocks in bulk")
+    verbs = group.add_subparsers(dest="profiles_command", metavar="VERB", required=True)
+    p = verbs.add_parser("sync", help="write a [profile] for every account and role "
+                         "(or those FILTER matches), keeping every other byte")
+    p.add_argument("filter", nargs="*", metavar="FILTER",
+                   help="only roles whose account name, id or role name contains every word")
+    _session_opt(p)
+    p.add_argument("--name-template", metavar="T",
+                   help="profile names, e.g. '{account_name}-{role_name}' (default: the "
+                   "name_template preference, {account_id}_{role_name})")
+    p.add_argument("--region", help="region for every synced profile (default: set only in "
+                   "new profiles and ones lacking a region)")
+    p.add_argument("--prune", action="store_true",
+                   help="remove profiles ssotui synced whose account or role is gone")
+    p.add_argument("--dry-run", action="store_true", help="print a diff and a summary, write nothing")
+    p.add_argument("--yes", "-y", action="store_true", help="write without asking")
+    p.add_argument("--force", action="store_true", help="resolve the named conflicts")
+    p.add_argument("--cached", action="store_true",
+                   help="use the cached listing (no network) instead of listing again")
 
 
 def _resolve(spec: str):  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import configparser
 import difflib
+import functools
 import os
 import re
 import shlex
@@ -37,6 +38,8 @@ _SECTCRE = re.compile(r"\[(?P<header>.+)\]")
 _OPTCRE = re.compile(r"(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 BOM = "\ufeff"
+_SHLEX_SPECIAL = re.compile(r"[\"'\\]")  # quotes and escapes: leave those to shlex
+_SHLEX_SPACE = re.compile(r"[ \t\r\n]+")  # shlex's whitespace (not str.split's)
 
 
 
@@ -60,7 +63,7 @@ class Section:
     values: dict[str, str] = field(default_factory=dict)
     keys: dict[str, KeyLine] = field(default_factory=dict)  # where each key's last occurrence is
 
-    @property
+    @functools.cached_property  # asked again and again; the header never changes
     def kind(self) -> str:
         """"profile", "sso-session", "default" or "other" (config-file view)."""
         if self.header == "default":
@@ -70,18 +73,22 @@ class Section:
                 return kind
         return "other"
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         if self.header == "default":
             return "default"
         return _shlex_name(self.header) or self.header
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every section, again and again
 def _shlex_name(header: str) -> str | None:
-    try:
-        parts = shlex.split(header)
-    except ValueError:
-        return None
+    if not _SHLEX_SPECIAL.search(header):  # what shlex.split does, 100x faster
+        parts = _SHLEX_SPACE.split(header.strip(" \t\r\n"))
+    else:
+        try:
+            parts = shlex.split(header)
+        except ValueError:
+            return None
     return parts[1] if len(parts) == 2 else None
 
 
@@ -109,36 +116,51 @@ class Document:
         return None
 
 
+#: The last parse of each file: one command reads the config several times (checking
+#: it, finding the sso-session, planning), and a 16,500-profile file takes a while.
+_last: dict[tuple[str, bool], tuple[str, Document]] = {}
+
+
 def parse(text: str | None, path: str | os.PathLike[str] = "config", *, config_kinds: bool = True) -> Document:
     """Parse INI text like botocore does, remembering each section's span.
 
     `config_kinds`: check duplicates by profile/sso-session name (config file);
-    for the credentials file only identical headers are duplicates."""
-    text = text or ""
+    for the credentials file only identical headers are duplicates. The same text
+    parsed again returns the same Document: treat it as read-only."""
+    text, key = text or "", (str(path), config_kinds)
+    last = _last.get(key)
+    if last is not None and last[0] == text:
+        return last[1]
+    doc = _parse(text, key[0], config_kinds)
+    if len(_last) > 8:  # tests parse many files; a command a few
+        _last.clear()
+    _last[key] = (text, doc)
+    return doc
+
+
+def _parse(text: str, path: str, config_kinds: bool) -> Document:
     where = str(path)
     sections: list[Section] = []
     cur: Section | None = None
     optname: str | None = None
     indent_level = 0
     seen: dict[tuple[str, str], int] = {}
-    for lineno, m in enumerate(_LINE.finditer(text), start=1):
-        line = m.group(0).rstrip("\r\n")
-        start = m.start()
+    for lineno, (start, line_end, line) in enumerate(_line_spans(text), start=1):
         if lineno == 1 and line.startswith(BOM):
             line, start = line[1:], 1  # the BOM stays outside any section's span
         value = line.strip()
-        if not value or value.startswith(("#", ";")):
+        if not value or value[0] in "#;":
             continue
         indent = len(line) - len(line.lstrip())
         if cur is not None and optname is not None and indent > indent_level:
             cur.values[optname] += "\n" + value  # continuation of a (nested) value
-            cur.keys[optname].continuations.append((m.start(), m.end()))
-            cur.end = m.end()
+            cur.keys[optname].continuations.append((start, line_end))
+            cur.end = line_end
             continue
         indent_level = indent
-        hm = _SECTCRE.match(value)
+        hm = _SECTCRE.match(value) if value[0] == "[" else None
         if hm:
-            cur = Section(hm.group("header"), lineno, start, m.end())
+            cur = Section(hm.group("header"), lineno, start, line_end)
             optname = None
             key = (cur.kind, cur.name) if config_kinds and cur.kind != "other" else ("", cur.header)
             if key in seen:
@@ -158,16 +180,38 @@ def parse(text: str | None, path: str | os.PathLike[str] = "config", *, config_k
                 f"{where}:{lineno}: {value!r} is outside any section; "
                 "move it under a [section] header or delete it"
             )
-        om = _OPTCRE.match(value)
-        if not om or not om.group("option"):
+        # what _OPTCRE (configparser's) matches, without its backtracking: the key is
+        # what comes before the first = or :
+        eq, colon = value.find("="), value.find(":")
+        at = eq if colon < 0 or 0 <= eq < colon else colon
+        option = value[:at].rstrip() if at > 0 else ""
+        if not option:
             raise ConfigError(
                 f"{where}:{lineno}: {value!r} in [{cur.header}] is not `key = value`; fix or delete it"
             )
-        optname = om.group("option").rstrip().lower()
-        cur.values[optname] = om.group("value").strip()
-        cur.keys[optname] = KeyLine(start + indent + om.start("value"), start + len(line))
-        cur.end = m.end()
+        rest = value[at + 1:]
+        val = rest.lstrip()
+        optname = option.lower()
+        cur.values[optname] = val.rstrip()
+        cur.keys[optname] = KeyLine(start + indent + at + 1 + len(rest) - len(val), start + len(line))
+        cur.end = line_end
     return Document(where, text, sections)
+
+
+def _line_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end past the line break, line without it) for each line; a line ends
+    at CRLF, CR or LF, as configparser sees the file after a text-mode read."""
+    if "\r" in text:
+        return [(m.start(), m.end(), m.group(0).rstrip("\r\n")) for m in _LINE.finditer(text)]
+    out: list[tuple[int, int, str]] = []
+    pos, size = 0, len(text)
+    for line in text.split("\n"):  # no CR: a plain split, several times faster
+        end = pos + len(line) + 1
+        out.append((pos, min(end, size), line))
+        pos = end
+    if out and not out[-1][2]:
+        out.pop()  # after the last line break: no line
+    return out
 
 
 
@@ -220,11 +264,23 @@ def edit_in_place(doc: Document, section: Section, changes: Mapping[str, str]) -
     on its own line (the last one, which is the one botocore reads; its nested
     continuation lines go), a missing key is appended after the block's last key
     line. Comments, other keys and their spacing stay byte for byte."""
+    return apply_edits(doc.text, section_edits(doc, section, changes))
+
+
+#: (start, end, order, replacement): replace text[start:end]; at one offset, lower
+#: `order` goes first (an empty last value filled at the very end of the file stays
+#: before the keys appended there).
+Edit = tuple[int, int, int, str]
+
+
+def section_edits(doc: Document, section: Section, changes: Mapping[str, str]) -> list[Edit]:
+    """The edits `edit_in_place` makes, as offsets into `doc.text` (so edits of many
+    sections can be applied in one pass by `apply_edits`)."""
     for key, val in changes.items():
         if any(c in str(val) for c in "\r\n") or any(c in key for c in "\r\n=:[]"):
             raise UsageError(f"invalid key or value for {key!r}: no line breaks (nor = : [ ] in keys)")
     text = doc.text
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), non-overlapping
+    edits: list[Edit] = []  # non-overlapping
     missing: list[str] = []
     for key, val in changes.items():
         line = section.keys.get(key)
@@ -235,28 +291,35 @@ def edit_in_place(doc: Document, section: Section, changes: Mapping[str, str]) -
             continue
         was_empty = not text[line.value_start : line.value_end].strip()  # `key =`: add a space
         gap = " " if was_empty and not text[line.value_start - 1 : line.value_start].isspace() else ""
-        edits.append((line.value_start, line.value_end, gap + val))
-        edits.extend((start, end, "") for start, end in line.continuations)
+        edits.append((line.value_start, line.value_end, 1, gap + val))
+        edits.extend((start, end, 1, "") for start, end in line.continuations)
     if missing:
         # as indented as the block's last key line: an indented line after the block
         # (` [next]`) must not turn into a continuation of a less indented new key
         indent = _key_indent(text, section)
         m = re.search(r"(\r\n|\r|\n)\Z", text[: section.end])
         if m:  # the block's own line ending
-            edits.append((section.end, section.end,
+            edits.append((section.end, section.end, 2,
                           "".join(indent + x + m.group(1) for x in missing)))
         else:  # the block ends the file without a line break: keep it that way
             nl = doc.newline
-            edits.append((section.end, section.end, "".join(nl + indent + x for x in missing)))
-    # applied from the end; at one offset the appended keys go first, so that an empty
-    # last value filled at the very end of the file stays before them
-    appended = len(edits) - (1 if missing else 0)
-    order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i >= appended),
-                   reverse=True)
-    for start, end, repl in (edits[i] for i in order):
-        text = text[:start] + repl + text[end:]
-    return text
+            edits.append((section.end, section.end, 2,
+                          "".join(nl + indent + x for x in missing)))
+    return edits
 
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """`text` with every edit applied, in one pass (edits must not overlap)."""
+    if not edits:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, end, _, repl in sorted(edits, key=lambda e: (e[0], e[1], e[2])):
+        out.append(text[pos:start])
+        out.append(repl)
+        pos = max(pos, end)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _key_indent(text: str, section: Section) -> str:

@@ -40,21 +40,27 @@ def check_name(name: str, what: str = "profile name") -> str:
     return name
 
 
-def render(template: str, *, account_name: str, account_id: str, role_name: str,
-           session: str) -> str:
-    """Fill `template` and sanitize the result."""
-    fields = {"account_name": account_name, "account_id": account_id,
-              "role_name": role_name, "session": session}
+def check_template(template: str) -> str:
+    """`template` when every placeholder is known and it formats; UsageError otherwise."""
     for _, field, _, _ in string.Formatter().parse(template):
-        if field is not None and field not in fields:
+        if field is not None and field not in PLACEHOLDERS:
             raise UsageError(
                 f"name template {template!r} uses {{{field}}}; "
                 f"available: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
             )
     try:
-        name = sanitize(template.format(**fields))
+        template.format(account_name="", account_id="", role_name="", session="")
     except (ValueError, IndexError) as exc:
         raise UsageError(f"name template {template!r} is invalid ({exc})") from None
+    return template
+
+
+def render(template: str, *, account_name: str, account_id: str, role_name: str,
+           session: str) -> str:
+    """Fill `template` and sanitize the result."""
+    check_template(template)
+    name = sanitize(template.format(account_name=account_name, account_id=account_id,
+                                    role_name=role_name, session=session))
     if not name:
         raise UsageError(f"name template {template!r} produced an empty name")
     return name

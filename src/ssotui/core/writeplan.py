@@ -211,6 +211,7 @@ def commit(plan: WritePlan) -> bool:
     if not plan.changed:
         return False
     with files.locked(plan.path) as target:
+        files._remove_stale_temps(target)  # a killed writer's (see files.update)
         if (files.read_text(target) or "") != plan.before:
             raise FileChanged(f"{plan.path} changed since the preview; nothing written, try again")
         files.atomic_write(target, plan.after, mode=0o600 if plan.private else None,

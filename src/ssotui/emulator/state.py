@@ -136,6 +136,13 @@ class State:
         """Ground truth: (Account, role names) in the order ListAccounts pages them."""
         return [(acct, list(roles)) for acct, roles in self._org]
 
+    def set_org(self, org: list[OrgEntry]) -> None:
+        """Serve another org from the next request on (an org that gained or lost
+        accounts and roles since the last listing)."""
+        with self.lock:
+            self._org = list(org)
+            self._roles = {acct.account_id: roles for acct, roles in self._org}
+
     def accounts_slice(self, start: int, stop: int) -> list[OrgEntry]:
         return self._org[start:stop]
 

@@ -35,6 +35,7 @@ class Action:
     label: str  # the key bar's word
     help: str  # the help screen's and the palette's line
     letter: str = ""  # its key in list mode, if any
+    bar: bool = True  # shown in the key bar (else in help and the palette only)
 
     @property
     def binding_id(self) -> str:
@@ -50,6 +51,13 @@ ACTIONS: tuple[Action, ...] = (
            "write a section to the shared credentials file", "w"),
     Action("favorite", "ctrl+f", "fav", "mark / unmark the highlighted role as a favorite",
            "f"),
+    # profiles sync: ctrl+space arrives as ctrl+@ from most terminals
+    Action("mark", "ctrl+space,ctrl+@", "mark",
+           "mark / unmark the highlighted role for a profiles sync", bar=False),
+    Action("mark_shown", "ctrl+b", "mark shown",
+           "mark every role the filter shows (again: unmark them)", bar=False),
+    Action("sync", "ctrl+s", "sync…",
+           "preview, then write, a [profile] for every marked role", bar=False),
     Action("refresh", "ctrl+r", "refresh", "list accounts and roles again", "r"),
     Action("switch", "ctrl+g", "session", "switch sso-session", "s"),
     Action("help", "f1", "help", "show every key", "question_mark"),
@@ -113,8 +121,8 @@ def keymap(overrides: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
 def main_bindings() -> list[Binding]:
     """The main screen's bindings: every action, moving and jumping, all priority so
     the filter (which has its own Enter, Home, End, Left and Right) never takes them."""
-    out = [Binding(a.key, a.id, a.label, priority=a.id != "list_mode", id=a.binding_id)
-           for a in ACTIONS]
+    out = [Binding(a.key, a.id, a.label, priority=a.id != "list_mode", id=a.binding_id,
+                   show=a.bar) for a in ACTIONS]
     out += [Binding(key, action, text, show=False, priority=True)
             for key, action, text in NAVIGATION]
     out += [Binding(k, f"jump({n})", f"favorite {n}", show=False, priority=True)

@@ -18,6 +18,7 @@ from ssotui.core.errors import NeedsLogin
 from ssotui.core.models import Account, RoleCredentials, SsoSession, Token
 
 if TYPE_CHECKING:  # imported when a write is planned, not at start-up
+    from ssotui.core.profilesync import SyncPlan
     from ssotui.core.writeplan import WritePlan as Preview
 
 FORMATS = ["env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv", "process"]
@@ -310,6 +311,15 @@ class Backend:
         return writeplan.plan_credentials(name, creds, account_id=account.account_id, role=role,
                                           account_name=account.account_name,
                                           email=account.email_address)
+
+    def plan_sync(self, selected: list[tuple[Account, str]], listed: set[str]) -> SyncPlan:
+        """What `ssotui profiles sync` would do for the marked roles (no pruning)."""
+        from ssotui.core import profilesync
+
+        prefs = load_prefs()
+        return profilesync.plan_sync(self.session, selected, listed=listed,
+                                     template=prefs.name_template, path=config_path(),
+                                     region=prefs.default_region or self.session.region)
 
     @staticmethod
     def commit(preview: Preview) -> None:

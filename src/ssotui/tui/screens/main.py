@@ -30,7 +30,7 @@ from ssotui.tui.filtering import Entry, Query, profiles_by_name
 from ssotui.tui.listing import ListingController
 from ssotui.tui.orgmodel import OrgModel
 from ssotui.tui.prefstore import PrefStore
-from ssotui.tui.screens.main_actions import MainActions
+from ssotui.tui.screens.marks import MarkActions
 from ssotui.tui.widgets.details import Details
 from ssotui.tui.widgets.filterinput import AccountList, FilterInput
 from ssotui.tui.widgets.keybar import KeyBar
@@ -39,7 +39,7 @@ from ssotui.tui.widgets.rows import account_row, role_row
 from ssotui.tui.widgets.statusbar import StatusBar
 
 
-class MainScreen(MainActions):
+class MainScreen(MarkActions):
     AUTO_FOCUS = "#filter"
     BINDINGS: ClassVar[list[BindingType]] = list(main_bindings())
 
@@ -66,6 +66,7 @@ class MainScreen(MainActions):
         self._numbers = store.shortcut_numbers()
         self.profile_index: dict[tuple[str, str], list[str]] = {}
         self.shadowed: set[str] = set()
+        self.marked: set[tuple[str, str]] = set()  # roles marked for a profiles sync
         self.init_listing()
 
     def app_ready(self) -> bool:
@@ -100,7 +101,8 @@ class MainScreen(MainActions):
     def _role_row(self, role: str, width: int) -> Any:
         entry = self.current_entry
         profiles = self.profile_index.get((entry.account_id, role), []) if entry else []
-        return role_row(role, width, self.model.query.terms, profiles)
+        marked = entry is not None and (entry.account_id, role) in self.marked
+        return role_row(role, width, self.model.query.terms, profiles, marked)
 
     # -- lifecycle ----------------------------------------------------------
     @tolerate_closing  # the app may be exiting while the screen still mounts
@@ -163,8 +165,9 @@ class MainScreen(MainActions):
         n_roles = sum(map(attrgetter("n_roles"), visible))
         total = len(self.model.ordered)
         count = f"{len(visible):,} of {total:,}" if q.terms else f"{total:,}"
+        marks = f" · {len(self.marked):,} marked (ctrl+s sync)" if self.marked else ""
         self.query_one("#counts", Static).update(
-            f"{count} accounts · {n_roles:,} roles" + (
+            f"{count} accounts · {n_roles:,} roles{marks}" + (
                 "" if self.listing.done else " · listing…"),
             layout=False)  # fixed size: no re-layout per keystroke
 

@@ -54,8 +54,9 @@ class ExportScreen(ModalScreen[str | None]):
 def help_rows(keys: Mapping[str, str]) -> list[tuple[str, str, str]]:
     """(key now, list-mode letter, what it does) for every action (tui.actions), with
     the keys remapped in prefs, then the keys for moving."""
-    rows = [(format_key(key_of(a, keys)), format_key(a.letter) if a.letter else "", a.help)
-            for a in ACTIONS]
+    # the first key of several (ctrl+space, which most terminals send as ctrl+@)
+    rows = [(format_key(key_of(a, keys).split(",")[0]), format_key(a.letter) if a.letter else "",
+             a.help) for a in ACTIONS]
     return rows + [
         ("alt+1 … 9", "1 … 9", "jump to favorite / recent (the number left of the account)"),
         ("↑ ↓", "j k", "move the highlighted account (PgUp/PgDn/Home/End jump)"),

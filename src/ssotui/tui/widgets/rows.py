@@ -21,6 +21,7 @@ DIM_MATCH = DIM + MATCH
 STAR = Style(color="yellow")
 NUMBER = Style(color="cyan", bold=True)
 PRODUCTION = Style(color="red", bold=True, reverse=True)  # the word reads under NO_COLOR too
+MARKED = Style(color="green", bold=True)
 
 
 def highlighted(text: str, terms: Sequence[str], base: Style | None = None,
@@ -72,8 +73,9 @@ def account_row(entry: Entry, width: int, terms: Sequence[str],
 
 
 def role_row(role: str, width: int, terms: Sequence[str],
-             profiles: Sequence[str] = ()) -> list[Segment]:
-    out = [Segment(" ")]
+             profiles: Sequence[str] = (), marked: bool = False) -> list[Segment]:
+    """`marked` (for a profiles sync): `[x]` before the name, readable without colour."""
+    out = [Segment(" [x] ", MARKED) if marked else Segment(" ")]
     out += highlighted(shown(role), terms)
     if profiles:
         out.append(Segment("  → " + ", ".join(map(shown, profiles)), DIM))
