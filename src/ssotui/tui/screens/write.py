@@ -40,7 +40,8 @@ def diff_text(before: str, after: str, path: str) -> Text:
             style = "red"
         elif line.startswith("@@"):
             style = "cyan"
-        out.append(line + "\n", style)
+        # the file's own bytes may hold anything (an ESC sequence drives the terminal)
+        out.append(shown(line.expandtabs(4)) + "\n", style)
     return out
 
 
