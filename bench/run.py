@@ -486,7 +486,8 @@ def render_tui(t: dict[str, Any]) -> list[str]:
            "(pure Python, 10-50 ms a frame) is shown apart. Start-up figures run an installed "
            "wheel in a scratch venv (bench/installed.py). The machine is shared with other "
            "jobs: absolute times drift, so compare the ratios, measured in the same minutes. "
-           "Bursts that lose keys are the issue 11 bug of the keyboard model this run had.", "",
+           "A whole query in one read is timed until the screen shows what typing it "
+           "key by key showed.", "",
            "| figure | result | target |", "|---|---|---|"]
     w = t.get("warm_start_1000")
     if w and "ratio_to_floor" not in w:  # an older run: no minimal app, the editable install
