@@ -4,8 +4,8 @@ and re-renders bench/RESULTS.md (its "Console sign-in" section).
     python bench/console_bench.py            # ~30 s
 
 Against the emulator (in this process, on a thread; no added latency) with a
-throwaway HOME, never the real ~/.aws. Each command is a fresh process of this
-venv's `ssotui`, timed wall-clock, median of RUNS run round-robin; the floor is `python -c pass`
+throwaway HOME, never the real ~/.aws. Each command is a fresh process of the
+`ssotui` of a wheel installed in a scratch venv (bench/installed.py), timed wall-clock, median of RUNS run round-robin; the floor is `python -c pass`
 measured in the same minutes, so the ratios hold on a busy shared machine.
 """
 
@@ -53,14 +53,17 @@ def medians_ms(commands: dict[str, list[str]], env: dict[str, str]) -> dict[str,
 
 
 def processes() -> dict[str, Any]:
+    from installed import build
+
     root = Path(tempfile.mkdtemp(prefix="ssotui-console-bench-"))
     try:
-        return _processes(root)
+        # timed starts run a wheel installed in a scratch venv, as users run ssotui
+        return _processes(root, build(root / "installed"))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _processes(root: Path) -> dict[str, Any]:
+def _processes(root: Path, bin_dir: Path) -> dict[str, Any]:
     from ssotui.emulator import Emulator
 
     home = root / "home"
@@ -81,9 +84,9 @@ def _processes(root: Path) -> dict[str, Any]:
         name = hashlib.sha1(b"bench").hexdigest() + ".json"
         (home / ".aws" / "sso" / "cache" / name).write_text(json.dumps(token))
         account, roles = emu.org[0]
-        ssotui = str(Path(sys.executable).parent / "ssotui")
+        ssotui = str(bin_dir / "ssotui")
         m = medians_ms({
-            "floor": [sys.executable, "-c", "pass"],
+            "floor": [str(bin_dir / "python"), "-c", "pass"],
             "version": [ssotui, "--version"],
             "creds": [ssotui, "creds", account.account_id, roles[0]],
             "console": [ssotui, "console", account.account_id, roles[0], "--print-url"],
@@ -117,8 +120,8 @@ def render_console(r: dict[str, Any]) -> list[str]:
     p, g = r["processes"], r["guardrails"]
     return [
         "## Console sign-in and guardrails (bench/console_bench.py)", "",
-        f"Last run {r['measured_at']} on {r['cpus']} CPUs, this venv's `ssotui` (editable "
-        "install), emulator in-process with no added latency, median of "
+        f"Last run {r['measured_at']} on {r['cpus']} CPUs, `ssotui` from a wheel installed "
+        "in a scratch venv (bench/installed.py), emulator in-process with no added latency, median of "
         f"{RUNS} fresh processes each, run round-robin. Compare the ratios: the machine is shared.", "",
         "| figure | result |", "|---|---|",
         f"| floor: `python -c pass` | {p['floor_ms']} ms |",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import os
 import platform
@@ -41,8 +42,16 @@ SESSION = "bench"
 LATENCY_MS = 200.0
 TPS = 20.0
 INSTALLED = Path(sys.executable).parent  # the installed build's bin dir (set by main)
-ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", "list", "rate", "creds", "console",
-       "sync"]
+# Benchmarks with a script of their own: name -> (script, results file, its renderer).
+# Each writes its results file; render() adds its section when the file is there.
+SCRIPTS = {
+    "list": ("list_bench.py", "list_results.json", "render_list"),  # pipelines, completion
+    "rate": ("rate_bench.py", "rate_results.json", "render_rate"),  # issue 15
+    "console": ("console_bench.py", "console_results.json", "render_console"),  # issue 13
+    "creds": ("creds_bench.py", "creds_results.json", "render"),  # issue 12
+    "sync": ("sync_bench.py", "sync_results.json", "render_sync"),  # issue 14
+}
+ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", *SCRIPTS]
 
 
 def log(msg: str) -> None:
@@ -450,31 +459,11 @@ def render(res: dict[str, Any]) -> str:
     tui_path = HERE / "tui_results.json"
     if tui_path.exists():
         out += render_tui(json.loads(tui_path.read_text()))
-    list_path = HERE / "list_results.json"
-    if list_path.exists():
-        from list_bench import render_list
-
-        out += render_list(json.loads(list_path.read_text()))
-    rate_path = HERE / "rate_results.json"
-    if rate_path.exists():
-        from rate_bench import render_rate
-
-        out += render_rate(json.loads(rate_path.read_text()))
-    console_path = HERE / "console_results.json"  # bench/console_bench.py (issue 13)
-    if console_path.exists():
-        from console_bench import render_console
-
-        out += render_console(json.loads(console_path.read_text()))
-    creds_path = HERE / "creds_results.json"
-    if creds_path.exists():
-        from creds_bench import render as render_creds
-
-        out += render_creds(json.loads(creds_path.read_text()))
-    sync_path = HERE / "sync_results.json"  # bench/sync_bench.py (issue 14)
-    if sync_path.exists():
-        from sync_bench import render_sync
-
-        out += render_sync(json.loads(sync_path.read_text()))
+    for script, results, renderer in SCRIPTS.values():
+        path = HERE / results
+        if path.exists():
+            module = importlib.import_module(script.removesuffix(".py"))
+            out += getattr(module, renderer)(json.loads(path.read_text()))
     return "\n".join(out)
 
 
@@ -578,20 +567,8 @@ def main() -> int:
                 res["adaptive"] = bench_adaptive(tmp)
             elif name == "tui":
                 bench_tui()
-            elif name == "list":  # bench/list_bench.py: list in pipelines, completion
-                subprocess.run([sys.executable, str(HERE / "list_bench.py")], check=True,
-                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
-            elif name == "rate":  # bench/rate_bench.py, its own results file
-                subprocess.run([sys.executable, str(HERE / "rate_bench.py")], check=True,
-                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
-            elif name == "creds":  # writes creds_results.json (bench/creds_bench.py)
-                subprocess.run([sys.executable, str(HERE / "creds_bench.py")], check=True,
-                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
-            elif name == "console":  # writes console_results.json (bench/console_bench.py)
-                subprocess.run([sys.executable, str(HERE / "console_bench.py")], check=True,
-                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
-            elif name == "sync":  # writes sync_results.json (bench/sync_bench.py)
-                subprocess.run([sys.executable, str(HERE / "sync_bench.py")], check=True,
+            elif name in SCRIPTS:  # its own script and results file, the same wheel
+                subprocess.run([sys.executable, str(HERE / SCRIPTS[name][0])], check=True,
                                env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
             elif name == "faults":
                 res["faults"] = bench_faults(tmp, runs=args.fault_runs, tps=args.fault_tps)

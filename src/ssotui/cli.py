@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="on Enter, exit printing the role's exports on stdout (for eval)",
     )
     parser.add_argument("--format", choices=FORMATS, help="export format for --print-env")
-    from ssotui.commands.credparsers import add_commands, creds_options
+    from ssotui.commands.credparsers import add_commands, creds_options, yes_option
 
     creds_options(parser)
     # plain parsers below: only the top level takes QUERY words
@@ -184,8 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="overwrite a conflicting section "
                    "(or write a production account's credentials)")
-    p.add_argument("--yes", action="store_true", help="act on a production role without "
-                   "asking (prefs.toml [[guardrails]])")
+    yes_option(p)
     creds_options(p)
 
     add_commands(sub, _session_opt)  # exec, serve, status
@@ -213,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the sign-in URL (a credential, valid 15 min), open nothing")
     p.add_argument("--browser", metavar="CMD", help="open the URL with CMD (default: $BROWSER "
                    "or the system's browser; the URL is printed where none can open)")
-    p.add_argument("--yes", action="store_true", help="act on a production role without asking")
+    yes_option(p)
 
     _profiles_parser(sub)
 

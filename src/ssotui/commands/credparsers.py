@@ -10,6 +10,12 @@ from collections.abc import Callable
 SessionOpt = Callable[[argparse.ArgumentParser], None]
 
 
+def yes_option(p: argparse.ArgumentParser) -> None:
+    """--yes for every command that hands out a role's credentials (core.guardrails)."""
+    p.add_argument("--yes", action="store_true", help="act on a production role without "
+                   "asking (prefs.toml [[guardrails]])")
+
+
 def creds_options(p: argparse.ArgumentParser) -> None:
     # SUPPRESS: `ssotui --with-region creds ...` keeps the top-level value
     p.add_argument("--with-region", action="store_true", default=argparse.SUPPRESS,
@@ -27,8 +33,7 @@ def add_commands(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p.add_argument("role", metavar="ROLE", nargs="?", help="role name")
     session_opt(p)
     p.add_argument("--nest", action="store_true", help="allow running inside another exec")
-    p.add_argument("--yes", action="store_true", help="act on a production role without "
-                   "asking (prefs.toml [[guardrails]])")
+    yes_option(p)
     p.set_defaults(command_line=[])  # `-- CMD ARGS...`, split off before argparse (cli.py)
 
     p = sub.add_parser("serve", help="serve a role's credentials to SDKs and containers "
@@ -42,8 +47,7 @@ def add_commands(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p.add_argument("--allow-non-loopback", action="store_true",
                    help="allow a --host other than loopback (anyone reaching it with the "
                    "token gets the credentials)")
-    p.add_argument("--yes", action="store_true", help="act on a production role without "
-                   "asking (prefs.toml [[guardrails]])")
+    yes_option(p)
 
     p = sub.add_parser("status", help="sign-ins, listing caches and cached role credentials")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -15,9 +15,13 @@ import argparse
 import re
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ssotui.core.errors import UsageError
 from ssotui.core.models import RoleCredentials, SsoSession
+
+if TYPE_CHECKING:  # core.prefs is imported when a command needs it
+    from ssotui.core.prefs import Prefs
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
@@ -96,16 +100,16 @@ def warm(w: Wanted) -> RoleCredentials | None:
     return credcache.cached(w.session, w.account_id, w.role)
 
 
-def guarded() -> bool:
+def guarded(prefs: Prefs | None = None) -> bool:
     """prefs.toml names production accounts or asks for the marker: then no warm
     path, which would skip the question (or print without the marker)."""
     from ssotui.core.prefs import load_prefs, production_rules
 
-    prefs = load_prefs()
+    prefs = prefs or load_prefs()
     return bool(production_rules(prefs)) or bool(prefs.production_marker)
 
 
-def fetch(w: Wanted, yes: bool = False) -> Fetched:
+def fetch(w: Wanted, yes: bool = False, prefs: Prefs | None = None) -> Fetched:
     """The role's credentials: the shared cache, else one portal call (and a clear
     error for an unknown account or role, no sign-in, an unreachable endpoint). A
     production role (prefs.toml [[guardrails]]) needs `yes` or an answer on the
@@ -120,7 +124,7 @@ def fetch(w: Wanted, yes: bool = False) -> Fetched:
     token = ensure_token(w.session, clients)
     account_id, name = actions.resolve_account(w.session, clients, token, w.account)
     target = actions.Target(w.session, clients, token, account_id, name, w.role)
-    actions.confirm(target, load_prefs(), yes)
+    actions.confirm(target, prefs or load_prefs(), yes)
     try:
         creds = credcache.get(w.session, clients, token, account_id, w.role)
     except UsageError:
@@ -131,11 +135,14 @@ def fetch(w: Wanted, yes: bool = False) -> Fetched:
 
 def credentials(w: Wanted, yes: bool = False) -> Fetched:
     """Warm when possible (no production rules), else fetched (see fetch)."""
-    hit = None if guarded() else warm(w)
+    from ssotui.core.prefs import load_prefs
+
+    prefs = load_prefs()  # read once: the guard and the question both need it
+    hit = None if guarded(prefs) else warm(w)
     if hit is not None:
         assert w.account_id is not None
         return Fetched(w, w.account_id, None, hit)
-    return fetch(w, yes)
+    return fetch(w, yes, prefs)
 
 
 def region_of(w: Wanted) -> str:

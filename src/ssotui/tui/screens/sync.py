@@ -23,7 +23,7 @@ from ssotui.core.models import Account
 from ssotui.core.text import shown
 from ssotui.tui import backend as be
 from ssotui.tui.closing import tolerate_closing
-from ssotui.tui.screens.write import diff_text, pretty_path
+from ssotui.tui.screens.write import cleared, diff_text, pretty_path
 
 MAX_SKIPPED = 10  # skipped roles listed, then "… and N more"
 
@@ -107,16 +107,9 @@ class SyncScreen(ModalScreen[str | None]):
         self._show(self.plan)
 
     def action_confirm(self) -> None:
-        plan = self.plan
-        if plan is None or not plan.changed:
-            self.notify("nothing to write", severity="warning")
-            return
-        if plan.refused:
-            if not self.override:
-                self.notify("refused: press ctrl+o to override first", severity="error")
-                return
-            plan = plan.forced()
-        self.commit(plan)
+        plan = cleared(self, self.plan, self.override)
+        if plan is not None:
+            self.commit(plan)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync-commit")
     def commit(self, plan: be.SyncPlan) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static
 
 from ssotui.core.models import Account, RoleCredentials
@@ -43,6 +43,33 @@ def diff_text(before: str, after: str, path: str) -> Text:
         # the file's own bytes may hold anything (an ESC sequence drives the terminal)
         out.append(shown(line.expandtabs(4)) + "\n", style)
     return out
+
+
+P = TypeVar("P", bound="Clearable")
+
+
+class Clearable(Protocol):
+    """A write plan as the dialogs see it (core.writeplan's and core.profilesync's)."""
+
+    @property
+    def changed(self) -> bool: ...
+    @property
+    def refused(self) -> bool: ...
+    def forced(self: P) -> P: ...
+
+
+def cleared(screen: Screen[Any], plan: P | None, override: bool) -> P | None:
+    """What the dialog's write key may commit: the plan, or it forced once the user
+    took the separate override step; None (and the user told why) otherwise."""
+    if plan is None or not plan.changed:
+        screen.notify("nothing to write", severity="warning")
+        return None
+    if not plan.refused:
+        return plan
+    if not override:
+        screen.notify("refused: press ctrl+o to override first", severity="error")
+        return None
+    return plan.forced()
 
 
 def block_of(text: str, header: str) -> str:
@@ -222,16 +249,9 @@ class WriteScreen(ModalScreen[str | None]):
         self.action_cancel()
 
     def action_confirm(self) -> None:
-        preview = self.preview
-        if preview is None or not preview.changed:
-            self.notify("nothing to write", severity="warning")
-            return
-        if preview.refused:
-            if not self.override:
-                self.notify("refused: press ctrl+o to override first", severity="error")
-                return
-            preview = preview.forced()
-        self.commit(preview)
+        preview = cleared(self, self.preview, self.override)
+        if preview is not None:
+            self.commit(preview)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="commit")
     def commit(self, preview: be.Preview) -> None:
