@@ -17,11 +17,11 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ssotui.core.models import Account, SsoSession
+from ssotui.core.record import Record
 
 VERSION = 1
 
@@ -30,36 +30,55 @@ class CacheCorrupt(Exception):
     """The cache file exists but cannot be used; the message says why (no secrets)."""
 
 
-@dataclass(frozen=True)
-class LearnedRate:
+class LearnedRate(Record):
     """The portal's request limit as a listing found it (requests/s), and when."""
 
+    _fields = ("rps", "learned_at", "region")
     rps: float
     learned_at: datetime
     region: str
+
+    def __init__(self, rps: float, learned_at: datetime, region: str) -> None:
+        self._set(rps=rps, learned_at=learned_at, region=region)
 
     def age(self, now: datetime | None = None) -> float:
         """Seconds since it was learned (0 for a clock that went backwards)."""
         return max(0.0, ((now or datetime.now(UTC)) - self.learned_at).total_seconds())
 
 
-@dataclass(frozen=True)
-class CachedDirectory:
+class CachedDirectory(Record):
+    """A listing as cached: `roles` is account id -> sorted role names; `rate` the
+    learned rate for this start URL and the session's region."""
+
+    _fields = ("start_url", "saved_at", "accounts", "roles", "rate")
+    _unhashed = frozenset({"roles"})
     start_url: str
     saved_at: datetime
     accounts: tuple[Account, ...]
-    roles: dict[str, tuple[str, ...]] = field(hash=False)  # account id -> sorted role names
-    rate: LearnedRate | None = None  # for this start URL and the session's region
+    roles: dict[str, tuple[str, ...]]
+    rate: LearnedRate | None
+
+    def __init__(self, start_url: str, saved_at: datetime, accounts: tuple[Account, ...],
+                 roles: dict[str, tuple[str, ...]], rate: LearnedRate | None = None) -> None:
+        self._set(start_url=start_url, saved_at=saved_at, accounts=accounts, roles=roles,
+                  rate=rate)
 
 
-@dataclass(frozen=True)
-class ChangeReport:
-    """What a refresh found compared with the cache."""
+class ChangeReport(Record):
+    """What a refresh found compared with the cache; roles as (account id, role name)."""
 
-    accounts_added: tuple[Account, ...] = ()
-    accounts_removed: tuple[Account, ...] = ()
-    roles_added: tuple[tuple[str, str], ...] = ()  # (account id, role name)
-    roles_removed: tuple[tuple[str, str], ...] = ()
+    _fields = ("accounts_added", "accounts_removed", "roles_added", "roles_removed")
+    accounts_added: tuple[Account, ...]
+    accounts_removed: tuple[Account, ...]
+    roles_added: tuple[tuple[str, str], ...]
+    roles_removed: tuple[tuple[str, str], ...]
+
+    def __init__(self, accounts_added: tuple[Account, ...] = (),
+                 accounts_removed: tuple[Account, ...] = (),
+                 roles_added: tuple[tuple[str, str], ...] = (),
+                 roles_removed: tuple[tuple[str, str], ...] = ()) -> None:
+        self._set(accounts_added=accounts_added, accounts_removed=accounts_removed,
+                  roles_added=roles_added, roles_removed=roles_removed)
 
     @property
     def empty(self) -> bool:

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import errno
-import glob
 import os
 import stat
 import tempfile
@@ -320,6 +319,8 @@ def update(
 def _remove_stale_temps(target: Path) -> None:
     """Temp files a killed writer left behind (they may hold secrets). Called under
     the lock, when no other ssotui writer can be mid-write."""
+    import glob  # writers only: kept off the picker's start
+
     for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
         _unlink_quietly(str(leftover))
 

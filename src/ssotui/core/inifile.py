@@ -23,12 +23,10 @@ section, a line that is not `key = value`.
 
 from __future__ import annotations
 
-import configparser
 import difflib
 import functools
 import os
 import re
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -85,6 +83,8 @@ def _shlex_name(header: str) -> str | None:
     if not _SHLEX_SPECIAL.search(header):  # what shlex.split does, 100x faster
         parts = _SHLEX_SPACE.split(header.strip(" \t\r\n"))
     else:
+        import shlex  # rare (quotes in a header): kept off the start-up path
+
         try:
             parts = shlex.split(header)
         except ValueError:
@@ -341,6 +341,8 @@ def _key_indent(text: str, section: Section) -> str:
 def read_back(text: str) -> dict[str, dict[str, str]]:
     """Every section's items as botocore's configparser reads `text` (ConfigParser
     errors propagate)."""
+    import configparser  # writers only: reading the config does not need it
+
     body = text[1:] if text.startswith(BOM) else text
     body = body.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read sees it
     cp = configparser.RawConfigParser(strict=False)
@@ -353,6 +355,8 @@ def verify(old_text: str, text: str, header: str, values: Mapping[str, str], whe
     """Read the result back as botocore would: `[header]` must hold `values` (and, with
     `keep_others`, every other key it held before as `[old_header]`), and every other
     section must read exactly as before, or ConfigError: nothing is written."""
+    import configparser
+
     try:
         got = read_back(text)
     except configparser.Error as exc:

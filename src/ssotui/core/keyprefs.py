@@ -6,7 +6,6 @@ table itself as `keys`): this module only reads it, never writes the file.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,8 @@ def key_overrides(prefs: object, path: Path | None = None) -> tuple[dict[str, An
         return {}, []
     except OSError as exc:
         return {}, [f"{path}: {exc.strerror or exc}; default keys"]
+    import tomllib  # only with a prefs.toml: not on the usual start's path
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:

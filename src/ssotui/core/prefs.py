@@ -28,21 +28,25 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from ssotui.core import files, guardrails
+from ssotui.core import files
 from ssotui.core import recent as recent_state
 from ssotui.core.errors import UsageError
 from ssotui.core.exports import FORMATS
 from ssotui.core.names import DEFAULT_CREDENTIALS_TEMPLATE, DEFAULT_TEMPLATE
 
+if TYPE_CHECKING:
+    from ssotui.core import guardrails
+
 RECENT_LIMIT = recent_state.RECENT_LIMIT
+# tomllib and core.guardrails are imported where a prefs.toml is read: without one
+# (the usual case) the picker's start does not pay for them
 
 
 class PrefsUnreadable(UsageError):
@@ -100,7 +104,9 @@ def _check(name: str, value: Any) -> bool:
     if name == "guardrails":
         return isinstance(value, list)  # each table is checked by guardrails.parse_rules
     if name == "confirm_production":
-        return value in guardrails.CONFIRM_MODES
+        from ssotui.core.guardrails import CONFIRM_MODES
+
+        return value in CONFIRM_MODES
     if name == "production_marker":
         return isinstance(value, bool)
     return False
@@ -136,6 +142,10 @@ def _from_text(p: Path, text: str | None) -> tuple[Prefs, list[str], str | None]
     prefs: Prefs = Prefs()
     if text is None:
         return prefs, [], None
+    import tomllib
+
+    from ssotui.core import guardrails
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -275,6 +285,8 @@ def with_recent(prefs: Prefs, key: str, limit: int = RECENT_LIMIT) -> Prefs:
 
 def production_rules(prefs: Prefs | None = None) -> list[guardrails.Rule]:
     """The usable [[guardrails]] rules (load_prefs already warned about the others)."""
+    from ssotui.core import guardrails
+
     raw = (prefs if prefs is not None else load_prefs(warn=lambda _m: None)).guardrails
     return guardrails.parse_rules(raw)[0]
 

@@ -21,7 +21,6 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from ssotui.core.cachefiles import (  # noqa: F401 - parse_time/format_time: pub
 )
 from ssotui.core.errors import NeedsLogin, RuntimeFailure
 from ssotui.core.models import SsoSession, Token
+from ssotui.core.record import Record
 
 #: botocore refreshes when fewer than this many seconds remain; so do we.
 REFRESH_WINDOW = timedelta(minutes=15)
@@ -252,15 +252,22 @@ def unauthorized_means_login(session: SsoSession) -> Iterator[None]:
 # ---------------------------------------------------------------- registrations
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(Record):
     """An OIDC client registration as the AWS CLI caches it (secret: never log)."""
 
+    _fields = ("client_id", "client_secret", "expires_at", "scopes", "grant_types")
+    _secret = frozenset({"client_secret"})
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str
     expires_at: datetime
-    scopes: tuple[str, ...] | None = None
-    grant_types: tuple[str, ...] | None = None
+    scopes: tuple[str, ...] | None
+    grant_types: tuple[str, ...] | None
+
+    def __init__(self, client_id: str, client_secret: str, expires_at: datetime,
+                 scopes: tuple[str, ...] | None = None,
+                 grant_types: tuple[str, ...] | None = None) -> None:
+        self._set(client_id=client_id, client_secret=client_secret, expires_at=expires_at,
+                  scopes=scopes, grant_types=grant_types)
 
     @property
     def is_auth_code(self) -> bool:

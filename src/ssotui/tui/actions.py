@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.binding import Binding
 from textual.keys import _character_to_key, key_to_character
@@ -28,8 +28,7 @@ ID_PREFIX = "ssotui."
 _PRINTABLE_KEYS = frozenset(_character_to_key(c) for c in string.printable if c.isprintable())
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     id: str  # the name in the [keys] table and the screen's action_<id>
     key: str  # the default key on the main screen, in the filter or not
     label: str  # the key bar's word

@@ -27,7 +27,6 @@ from ssotui.tui import backend as be
 from ssotui.tui.actions import ACTIONS, key_of
 from ssotui.tui.messages import OpenSession, SavePrefs, SignInNeeded, StartOver, SwitchSession
 from ssotui.tui.prefstore import PrefStore
-from ssotui.tui.screens.error import ErrorScreen
 from ssotui.tui.screens.listing_view import FirstFrame
 from ssotui.tui.screens.main import MainScreen
 from ssotui.tui.startup import settle_gc
@@ -158,6 +157,8 @@ class SsotuiApp(App[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="start")
     def start(self) -> None:
         """Read the config (on a thread) and go where it says."""
+        from ssotui.tui.screens.error import ErrorScreen  # not on the way to the first frame
+
         try:
             sessions = be.load_sessions()
         except Exception as exc:  # noqa: BLE001 - a malformed config: say where
@@ -167,6 +168,7 @@ class SsotuiApp(App[str | None]):
         self.call_from_thread(self._start_with, sessions)
 
     def _start_with(self, sessions: list[SsoSession]) -> None:
+        from ssotui.tui.screens.error import ErrorScreen
         from ssotui.tui.screens.sessions import NewSessionScreen
 
         if self.session_name:

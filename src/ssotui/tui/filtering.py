@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import itemgetter
+from typing import Any, NamedTuple
 
 SEP = "\x00"  # between fields, so a fuzzy term never spans two of them
 EOL = "\n"  # between accounts in the joined text (never inside a field: see rebuild)
@@ -41,17 +41,35 @@ def _fuzzy(term: str) -> re.Pattern[str]:
     return re.compile(out)
 
 
-@dataclass
 class Entry:
-    """One account as the filter sees it."""
+    """One account as the filter sees it. `roles` is None until listed; `hay` (the
+    text the filter searches) and `n_roles` (summed in C for the counts line) are
+    set by rebuild(). A plain class, not a dataclass: this module is on the way to
+    the first frame, where making a dataclass costs ~0.5 ms."""
 
-    account_id: str
-    name: str
-    email: str = ""
-    roles: list[str] | None = None  # None until listed
-    favorite: bool = False
-    hay: str = field(default="", repr=False)
-    n_roles: int = field(default=0, repr=False)  # summed in C for the counts line
+    __slots__ = ("account_id", "name", "email", "roles", "favorite", "hay", "n_roles")
+
+    def __init__(self, account_id: str, name: str, email: str = "",
+                 roles: list[str] | None = None, favorite: bool = False) -> None:
+        self.account_id = account_id
+        self.name = name
+        self.email = email
+        self.roles = roles
+        self.favorite = favorite
+        self.hay = ""
+        self.n_roles = 0
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.account_id, self.name, self.email, self.roles, self.favorite)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entry) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment] - mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return (f"Entry(account_id={self.account_id!r}, name={self.name!r}, "
+                f"email={self.email!r}, roles={self.roles!r}, favorite={self.favorite!r})")
 
     def rebuild(self) -> None:
         fields = [self.name.lower(), self.account_id]
@@ -84,8 +102,7 @@ _EMAIL = re.compile(r"[^@\s]*@[^@\s]*")  # whole or in part, as it is typed
 PINNED = 1000  # the score of the account an identifier names: above any fuzzy score
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """What a pasted identifier names. `exact`: keep only that account (an id, ARN or
     email); otherwise (a profile name) the text also filters as usual."""
 
@@ -135,12 +152,19 @@ def profiles_by_name(index: Mapping[tuple[str, str], Iterable[str]]) -> dict[str
     return {name: key for key, names in index.items() for name in names}
 
 
-@dataclass
 class Query:
-    text: str
-    terms: list[str]
-    patterns: list[re.Pattern[str]]
-    target: Target | None = None
+    """The filter's text, split into terms (each with its fuzzy pattern), and the
+    identifier it names if any."""
+
+    def __init__(self, text: str, terms: list[str], patterns: list[re.Pattern[str]],
+                 target: Target | None = None) -> None:
+        self.text = text
+        self.terms = terms
+        self.patterns = patterns
+        self.target = target
+
+    def __repr__(self) -> str:
+        return f"Query(text={self.text!r}, terms={self.terms!r}, target={self.target!r})"
 
     @classmethod
     def parse(cls, text: str, profiles: Mapping[str, tuple[str, str]] | None = None) -> Query:

@@ -5,22 +5,41 @@ and how listing events change them. Pure: no Textual, no I/O (unit-tested alone)
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from ssotui.core.models import Account
 from ssotui.tui.filtering import Entry, Query, match_entries, rank, sort_key
 
 
-@dataclass
 class Change:
-    """What applying a listing event did (the screen repaints accordingly)."""
+    """What applying a listing event did (the screen repaints accordingly).
 
-    accounts: bool = False  # entries added, renamed, removed or their roles changed
-    roles_of: str | None = None  # the account whose roles changed (one RolesLoaded)
-    failed: str | None = None  # the account that failed to list
-    finished: bool = False
-    notes: list[str] = field(default_factory=list)  # for a notification
+    accounts: entries added, renamed, removed or their roles changed; roles_of: the
+    account whose roles changed (one RolesLoaded); failed: the account that failed
+    to list; notes: for a notification. (Not a dataclass: see filtering.Entry.)"""
+
+    __slots__ = ("accounts", "roles_of", "failed", "finished", "notes")
+
+    def __init__(self, accounts: bool = False, roles_of: str | None = None,
+                 failed: str | None = None, finished: bool = False,
+                 notes: list[str] | None = None) -> None:
+        self.accounts = accounts
+        self.roles_of = roles_of
+        self.failed = failed
+        self.finished = finished
+        self.notes = notes if notes is not None else []
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.accounts, self.roles_of, self.failed, self.finished, self.notes)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Change) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "Change(accounts={!r}, roles_of={!r}, failed={!r}, finished={!r}, " \
+            "notes={!r})".format(*self._key())
 
 
 class OrgModel:

@@ -12,7 +12,6 @@ account, role and destination, never the URL.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from textual import work
@@ -29,14 +28,22 @@ from ssotui.tui.widgets.filterinput import FilterInput
 from ssotui.tui.widgets.statusbar import StatusBar
 
 
-@dataclass
 class ConsoleReady(Message):
-    account_name: str
-    role: str
-    destination: str
-    opened: bool
-    valid_minutes: int
-    url: str = field(default="", repr=False)  # a credential: clipboard only, never shown
+    """A console sign-in URL was made (`url` is a credential: clipboard only, never
+    shown or in a repr)."""
+
+    def __init__(self, account_name: str, role: str, destination: str, opened: bool,
+                 valid_minutes: int, url: str = "") -> None:
+        self.account_name = account_name
+        self.role = role
+        self.destination = destination
+        self.opened = opened
+        self.valid_minutes = valid_minutes
+        self.url = url
+        super().__init__()
+
+    def __repr__(self) -> str:
+        return f"ConsoleReady(account_name={self.account_name!r}, role={self.role!r})"
 
 
 class ConsoleActions(ListingView):
