@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from ssotui.core import files
@@ -81,17 +80,19 @@ def profile_header(name: str) -> str:
     return "default" if name == "default" else f"profile {name}"
 
 
-@dataclass
 class Upsert:
     """What writing `values` into a block would do: `text` is the result with the
     managed keys set (the forced result when the block differs); `existing` the
     block found (None: a new one is appended); `differs` the managed keys whose
-    value would change in an existing block (empty: no conflict)."""
+    value would change in an existing block (empty: no conflict). (Not a dataclass:
+    this module is read on the way to the picker's first frame.)"""
 
-    text: str
-    existing: Section | None
-    differs: dict[str, str]
-    old: dict[str, str]
+    def __init__(self, text: str, existing: Section | None, differs: dict[str, str],
+                 old: dict[str, str]) -> None:
+        self.text = text
+        self.existing = existing
+        self.differs = differs
+        self.old = old
 
     def refusal(self, path: str, what: str) -> str:
         assert self.existing is not None

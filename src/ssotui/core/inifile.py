@@ -28,7 +28,6 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from ssotui.core.errors import ConfigError, UsageError
 
@@ -41,25 +40,44 @@ _SHLEX_SPACE = re.compile(r"[ \t\r\n]+")  # shlex's whitespace (not str.split's)
 
 
 
-@dataclass
+# Plain classes, not dataclasses: reading the config is on the way to the picker's
+# first frame, where making a dataclass costs ~0.5 ms.
+
 class KeyLine:
-    """Offsets of one `key = value` line (and its continuation lines)."""
+    """Offsets of one `key = value` line (and its continuation lines): where the value
+    begins on the key line, the end of that line before its line break, and the
+    continuation lines (whole lines)."""
 
-    value_start: int  # where the value begins on the key line
-    value_end: int  # end of the key line, before its line break
-    continuations: list[tuple[int, int]] = field(default_factory=list)  # whole lines
+    __slots__ = ("value_start", "value_end", "continuations")
+
+    def __init__(self, value_start: int, value_end: int,
+                 continuations: list[tuple[int, int]] | None = None) -> None:
+        self.value_start = value_start
+        self.value_end = value_end
+        self.continuations = continuations if continuations is not None else []
+
+    def __repr__(self) -> str:
+        return f"KeyLine({self.value_start}, {self.value_end}, {self.continuations!r})"
 
 
-@dataclass
 class Section:
-    """One `[header]` block: where it is and what it says."""
+    """One `[header]` block: where it is and what it says. `header`: the text between
+    the brackets, as botocore's configparser sees it; `lineno`: 1-based line of the
+    header; `start`: offset of the header line; `end`: offset just past its last key
+    (or continuation) line; `keys`: where each key's last occurrence is."""
 
-    header: str  # text between the brackets, as botocore's configparser sees it
-    lineno: int  # 1-based line of the header
-    start: int  # offset of the header line
-    end: int  # offset just past its last key (or continuation) line
-    values: dict[str, str] = field(default_factory=dict)
-    keys: dict[str, KeyLine] = field(default_factory=dict)  # where each key's last occurrence is
+    def __init__(self, header: str, lineno: int, start: int, end: int,
+                 values: dict[str, str] | None = None,
+                 keys: dict[str, KeyLine] | None = None) -> None:
+        self.header = header
+        self.lineno = lineno
+        self.start = start
+        self.end = end
+        self.values: dict[str, str] = values if values is not None else {}
+        self.keys: dict[str, KeyLine] = keys if keys is not None else {}
+
+    def __repr__(self) -> str:
+        return f"Section({self.header!r}, line {self.lineno}, {self.start}-{self.end})"
 
     @functools.cached_property  # asked again and again; the header never changes
     def kind(self) -> str:
@@ -92,11 +110,16 @@ def _shlex_name(header: str) -> str | None:
     return parts[1] if len(parts) == 2 else None
 
 
-@dataclass
 class Document:
-    path: str
-    text: str
-    sections: list[Section]
+    """A config or credentials file's text and its sections, in file order."""
+
+    def __init__(self, path: str, text: str, sections: list[Section]) -> None:
+        self.path = path
+        self.text = text
+        self.sections = sections
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r}, {len(self.sections)} sections)"
 
     @property
     def newline(self) -> str:

@@ -45,9 +45,13 @@ class PrefStore:
         else None; memoized per account (rows are drawn on every keystroke)."""
         raw = getattr(self.prefs, "guardrails", None) or []
         if raw is not self._rules_of:
-            from ssotui.core import guardrails
+            if raw:
+                from ssotui.core import guardrails  # only with [[guardrails]] in prefs.toml
 
-            self._rules_of, self._rules = raw, guardrails.parse_rules(raw)[0]
+                self._rules = guardrails.parse_rules(raw)[0]
+            else:
+                self._rules = []
+            self._rules_of = raw
             self._production = {}
         if not self._rules:
             return None

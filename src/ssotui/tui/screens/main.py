@@ -239,10 +239,12 @@ class MainScreen(MarkActions):
             else:
                 profiles = sorted({n for (a, _), names in self.profile_index.items()
                                    if a == entry.account_id for n in names})
-            # the file name only: a full path crowds out the reason at 80 columns
-            path = be.credentials_path()
-            warnings = [f"[{n}]: static keys in {path.name} under this profile's name"
-                        for n in profiles if n in self.shadowed]
+            shadowed = [n for n in profiles if n in self.shadowed]
+            if shadowed:
+                # the file name only: a full path crowds out the reason at 80 columns
+                path = be.credentials_path()
+                warnings = [f"[{n}]: static keys in {path.name} under this profile's name"
+                            for n in shadowed]
         number = self._numbers.get(entry.account_id) if entry else None
         self.show_production(entry, role)
         self.query_one(Details).show(
