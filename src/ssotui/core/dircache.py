@@ -13,13 +13,13 @@ paying for those imports.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ssotui.core.cachefiles import sha1_hex
 from ssotui.core.models import Account, SsoSession
 from ssotui.core.record import Record
 
@@ -139,7 +139,7 @@ def cache_path(session: SsoSession) -> Path:
     odd characters (and legacy sessions keyed by URL) apart."""
     key = session.cache_key
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", session.name)[:40] or "session"
-    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    digest = sha1_hex(key)[:12]
     return cache_dir() / f"directory-{slug}-{digest}.json"
 
 
@@ -164,10 +164,11 @@ def load(session: SsoSession) -> CachedDirectory | None:
         saved_at = saved_at.astimezone(UTC)  # OverflowError near year 1 / 9999
         accounts: list[Account] = []
         roles: dict[str, tuple[str, ...]] = {}
-        for acct_id, name, email, acct_roles in doc["accounts"]:
-            accounts.append(Account(str(acct_id), str(name), str(email)))
+        for acct_id, name, email, acct_roles in doc["accounts"]:  # on the picker's start
+            acct_id = str(acct_id)
+            accounts.append(Account(acct_id, str(name), str(email)))
             if acct_roles is not None:
-                roles[str(acct_id)] = tuple(str(r) for r in acct_roles)
+                roles[acct_id] = tuple(map(str, acct_roles))
     except CacheCorrupt:
         raise
     except (ValueError, KeyError, TypeError, AttributeError, OverflowError,

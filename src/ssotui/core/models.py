@@ -69,8 +69,10 @@ class Account(Record):
     email_address: str
 
     def __init__(self, account_id: str, account_name: str, email_address: str = "") -> None:
-        self._set(account_id=account_id, account_name=account_name,
-                  email_address=email_address)
+        d = self.__dict__  # made thousands of times when a listing cache is read
+        d["account_id"] = account_id
+        d["account_name"] = account_name
+        d["email_address"] = email_address
 
 
 class Role(Record):

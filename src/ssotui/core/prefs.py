@@ -55,6 +55,8 @@ class PrefsUnreadable(UsageError):
 
 @dataclass
 class Prefs:
+    """prefs.toml's values (each documented below), defaults where unset."""
+
     default_format: str = "env"
     """Export format for copy / `creds` without --format (one of exports.FORMATS)."""
     name_template: str = DEFAULT_TEMPLATE

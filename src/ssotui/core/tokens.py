@@ -15,7 +15,6 @@ A file that is missing, corrupt or half-written reads as "signed out", never an 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -30,6 +29,7 @@ from ssotui.core.cachefiles import (  # noqa: F401 - parse_time/format_time: pub
     format_time,
     parse_time,
     read_json,
+    sha1_hex,
     write_private,
 )
 from ssotui.core.errors import NeedsLogin, RuntimeFailure
@@ -56,7 +56,7 @@ def cache_dir() -> Path:
 
 
 def _sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return sha1_hex(text)
 
 
 def token_path(session: SsoSession) -> Path:
@@ -287,7 +287,7 @@ def registration_key(session: SsoSession) -> str:
         "scopes": registration_scopes(session),
         "session_name": None if session.is_legacy else session.name,
     }
-    return hashlib.sha1(json.dumps(args, sort_keys=True).encode("utf-8")).hexdigest()
+    return sha1_hex(json.dumps(args, sort_keys=True))
 
 
 def registration_path(session: SsoSession) -> Path:
