@@ -65,7 +65,7 @@ class Entry:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Entry) and self._key() == other._key()
 
-    __hash__ = None  # type: ignore[assignment] - mutable, as the dataclass was
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
     def __repr__(self) -> str:
         return (f"Entry(account_id={self.account_id!r}, name={self.name!r}, "

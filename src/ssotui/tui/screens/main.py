@@ -19,8 +19,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.messages import Update
 from textual.css.query import NoMatches
+from textual.messages import Update
 from textual.widgets import Input, Static
 
 from ssotui.core.text import shown
@@ -38,7 +38,6 @@ from ssotui.tui.widgets.keybar import KeyBar
 from ssotui.tui.widgets.rowlist import RowList
 from ssotui.tui.widgets.rows import account_row, role_row
 from ssotui.tui.widgets.statusbar import StatusBar
-
 
 #: what a new filter text redraws (besides the filter itself)
 _FILTERED = "#accounts, #roles, #counts, #details"
