@@ -234,6 +234,9 @@ def warm_start(runs: int) -> dict[str, Any]:
             "import_textual_median_s": fl, "import_textual_runs_s": floor,
             "minimal_app_median_s": mi, "minimal_app_runs_s": minimal,
             "ratio_to_floor": med / fl, "minimal_ratio_to_floor": mi / fl,
+            # steadier than the ratios: each run against the minimal app's run beside it
+            "gap_to_minimal_ms": statistics.median(
+                (t - m) * 1000 for t, m in zip(times, minimal, strict=True)),
             # per run, each against the floor measured right after it
             "ratios_per_run": [t / f for t, f in zip(times, floor, strict=True)]}
 
@@ -322,7 +325,7 @@ def filter_and_memory(runs: int, mode: str) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=11, help="warm starts (median)")
+    parser.add_argument("--runs", type=int, default=21, help="warm starts (median)")
     parser.add_argument("--filter-runs", type=int, default=3,
                         help="sessions typing the query, per mode (median over all keys)")
     parser.add_argument("--only", default="warm,filter")
