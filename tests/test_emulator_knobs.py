@@ -23,9 +23,8 @@ def sso_client(emu: Emulator, monkeypatch: pytest.MonkeyPatch, attempts: int, po
     return boto3.client("sso", region_name="us-east-1", config=cfg)
 
 
-def test_throttling_at_the_configured_rate(monkeypatch):
-    """A bucket of `tps` requests, refilled at `tps` per second of the emulator's clock;
-    the clock is a fake one moved by hand, so the counts are exact on any machine."""
+def hand_clock(monkeypatch):
+    """The emulator's clock, moved by hand (`Clock.now += 1.0`): exact on any machine."""
 
     class Clock:
         now = 1000.0
@@ -37,6 +36,14 @@ def test_throttling_at_the_configured_rate(monkeypatch):
         time = staticmethod(time.time)
 
     monkeypatch.setattr("ssotui.emulator.state.time", Clock)
+    return Clock
+
+
+def test_throttling_at_the_configured_rate(monkeypatch):
+    """A bucket of `tps` requests, refilled at `tps` per second of the emulator's clock;
+    the clock is a fake one moved by hand, so the counts are exact on any machine."""
+
+    Clock = hand_clock(monkeypatch)
     with Emulator(accounts=3, tps=5) as emu:
         sso = sso_client(emu, monkeypatch, attempts=1, pool=20)
         token = emu.mint_token()
@@ -70,16 +77,7 @@ def test_tps_schedule_drops_and_rises_on_the_emulator_clock(monkeypatch):
     """`--tps 5@0,2@10s,8@20s`: the limit follows the schedule, timed from the first
     portal call; the bucket shrinks to the lower limit and refills at the new rate."""
 
-    class Clock:
-        now = 1000.0
-
-        @classmethod
-        def monotonic(cls) -> float:
-            return cls.now
-
-        time = staticmethod(time.time)
-
-    monkeypatch.setattr("ssotui.emulator.state.time", Clock)
+    Clock = hand_clock(monkeypatch)
     with Emulator(accounts=3, tps="5@0,2@10s,8@20s") as emu:
         sso = sso_client(emu, monkeypatch, attempts=1, pool=20)
         token = emu.mint_token()

@@ -55,12 +55,8 @@ def cache_dir() -> Path:
     return Path(os.path.expanduser(os.path.join("~", ".aws", "sso", "cache")))
 
 
-def _sha1(text: str) -> str:
-    return sha1_hex(text)
-
-
 def token_path(session: SsoSession) -> Path:
-    return cache_dir() / f"{_sha1(session.cache_key)}.json"
+    return cache_dir() / f"{sha1_hex(session.cache_key)}.json"
 
 
 def needs_login(session: SsoSession) -> NeedsLogin:

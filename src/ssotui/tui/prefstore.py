@@ -43,16 +43,13 @@ class PrefStore:
     def production(self, account_id: str, name: str, email: str) -> Any:
         """guardrails.Match when the account is production (prefs.toml [[guardrails]]),
         else None; memoized per account (rows are drawn on every keystroke)."""
-        raw = getattr(self.prefs, "guardrails", None) or []
-        if raw is not self._rules_of:
+        raw = getattr(self.prefs, "guardrails", None)
+        if raw is not self._rules_of:  # the prefs were saved or reloaded
+            self._rules_of, self._rules, self._production = raw, [], {}
             if raw:
                 from ssotui.core import guardrails  # only with [[guardrails]] in prefs.toml
 
                 self._rules = guardrails.parse_rules(raw)[0]
-            else:
-                self._rules = []
-            self._rules_of = raw
-            self._production = {}
         if not self._rules:
             return None
         if account_id not in self._production:
