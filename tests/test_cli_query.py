@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from e2e.harness import record_credentials
-from ssotui.cli import build_parser
+from ssotui.cliparser import build_parser
 
 
 @pytest.mark.parametrize(("argv", "command", "query"), [

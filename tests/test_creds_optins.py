@@ -15,7 +15,7 @@ import pytest
 from conftest import SESSION
 from interop import aws_env as child_aws_env
 from interop import child_env
-from ssotui.cli import build_parser
+from ssotui.cliparser import build_parser
 
 
 def ssotui(home: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -150,13 +150,15 @@ def test_the_picker_start_leaves_heavy_modules_alone(tmp_path: Path) -> None:
     """What the picker's start reads (config, token, listing cache, preferences, the
     app's modules) imports none of the modules kept off that path for its speed:
     each cost 1-3 ms there (hashlib's OpenSSL set-up, configparser, tomllib without a
-    prefs.toml, guardrails without rules, the error screen)."""
+    prefs.toml, guardrails without rules, the error screen, argparse for the
+    picker's own command line)."""
     home = tmp_path / "picker-home"
     (home / ".aws").mkdir(parents=True)
     (home / ".aws" / "config").write_text(
         "[sso-session s]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n")
     code = (
         "import sys\n"
+        "import ssotui.cli, ssotui.commands.tui\n"
         "from ssotui.tui import backend as be\n"
         "p = be.Prefetch('s'); assert p.ready(10)\n"
         "assert p.sessions and p.sessions[0].name == 's', p.sessions\n"
@@ -164,8 +166,8 @@ def test_the_picker_start_leaves_heavy_modules_alone(tmp_path: Path) -> None:
         "be.Backend(p.sessions[0]).cached_org(); be.load_token(p.sessions[0])\n"
         "import ssotui.tui.app as a\n"
         "a._load_keys(a._load_prefs()[0])\n"
-        "from ssotui.cli import build_parser; build_parser(commands=False)\n"
-        "heavy = ['hashlib', 'configparser', 'tomllib', 'ssotui.core.guardrails',\n"
+        "from ssotui.argv import picker_args; assert picker_args(['--sso-session', 's'])\n"
+        "heavy = ['hashlib', 'configparser', 'tomllib', 'ssotui.core.guardrails', 'argparse',\n"
         "         'ssotui.tui.screens.error', 'ssotui.commands.listing']\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )

@@ -186,7 +186,7 @@ def _default_name(t: Target, prefs: Prefs, template: str | None = None) -> str:
 
 # --- creds -----------------------------------------------------------------------
 
-# What cli.py stores for a bare `--write-credentials` (cli.DEFAULT_SECTION; repeated
+# What cliparser.py stores for a bare `--write-credentials` (cliparser.DEFAULT_SECTION; repeated
 # here so this module does not import the CLI). NUL cannot come from a real argument.
 DEFAULT_SECTION = "\0default"
 

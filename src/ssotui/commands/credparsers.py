@@ -1,5 +1,5 @@
 """The command-line surface of `exec`, `serve`, `status` and the opt-ins of `creds`
-and `--print-env`, kept out of cli.py (which calls these from build_parser) so that
+and `--print-env`, kept out of cliparser.py (which calls these from build_parser) so that
 file stays small."""
 
 from __future__ import annotations

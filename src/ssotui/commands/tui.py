@@ -9,7 +9,6 @@ prints at once, without drawing (commands.assume).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -17,7 +16,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 DEMO_SESSION = "demo"
 DEMO_ACCOUNTS = 60
@@ -139,6 +141,8 @@ def _direct(args: argparse.Namespace, demo: bool) -> str | None:
 def pick(session_name: str | None) -> Any:
     """The picker as `--print-env` runs it: the chosen role's core.models.PickedText
     (which knows the session, account and role), or None when the user quit."""
+    import argparse  # off the picker's own start (cli.main reads its argv without it)
+
     from ssotui.core.models import PickedText
 
     args = argparse.Namespace(sso_session=session_name, print_env=True, format="env",
@@ -154,6 +158,8 @@ def _opt_ins(args: argparse.Namespace, text: str) -> str:
     with_region = bool(getattr(args, "with_region", False))
     if not (profile_var or with_region) or not getattr(text, "session", ""):
         return text
+    import argparse
+
     from ssotui.commands import creds as creds_cmd
     from ssotui.core import exports
 
