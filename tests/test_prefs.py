@@ -77,3 +77,20 @@ def test_credentials_template_loaded_and_checked() -> None:
     P.prefs_path().write_text('credentials_template = "  "\n')
     prefs, warnings = P.load_prefs_with_warnings()
     assert prefs == P.Prefs() and "credentials_template" in warnings[0]
+
+
+def test_prefs_behave_as_the_dataclass_did() -> None:
+    """Prefs is a plain class (start-up speed): keyword-only, lists not shared between
+    instances, == by value, unhashable, replace() copies, unknown names refused."""
+    a = P.Prefs()
+    a.favorites.append("1/A")
+    assert P.Prefs().favorites == [] and P.Prefs().guardrails == []
+    b = a.replace(default_format="fish")
+    assert (b.default_format, b.favorites, a.default_format) == ("fish", ["1/A"], "env")
+    assert b != a and b == P.Prefs(default_format="fish", favorites=["1/A"])
+    assert "default_format='fish'" in repr(b)
+    assert P.FIELDS[0] == "default_format" and len(P.FIELDS) == 11
+    with pytest.raises(TypeError):
+        hash(a)
+    with pytest.raises(TypeError):
+        P.Prefs(no_such_pref=1)  # type: ignore[call-arg]
