@@ -517,6 +517,8 @@ def render_tui(t: dict[str, Any]) -> list[str]:
         runs = "; ".join(f"{h['measured_at'][11:16]} UTC: {h['median_s']:.2f} s "
                          f"(Textual alone {h['import_textual_median_s']:.2f} s"
                          + (f", ratio {h['ratio_to_floor']:.2f}x" if "ratio_to_floor" in h else "")
+                         + (f", minimal app {h['minimal_ratio_to_floor']:.2f}x, gap to it "
+                            f"{h['gap_to_minimal_ms']:+.0f} ms" if "gap_to_minimal_ms" in h else "")
                          + ")" for h in hist)
         out.append(f"| warm start medians of the last {len(hist)} bench runs | {runs} | "
                    "<= 1.2x the floor |")

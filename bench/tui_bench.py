@@ -359,7 +359,7 @@ def _measure(args: argparse.Namespace) -> int:
         out["warm_start_history"] = [*out.get("warm_start_history", []), {
             k: w[k] for k in ("measured_at", "median_s", "import_textual_median_s",
                               "minimal_app_median_s", "ratio_to_floor",
-                              "minimal_ratio_to_floor")}][-10:]
+                              "minimal_ratio_to_floor", "gap_to_minimal_ms")}][-10:]
     if "filter" in args.only:
         filt = out.setdefault("filter_5000", {})
         for mode in [m for m in args.modes.split(",") if m]:
