@@ -31,6 +31,7 @@ from ssotui.tui.filtering import Entry, Query, profiles_by_name
 from ssotui.tui.listing import ListingController
 from ssotui.tui.orgmodel import OrgModel
 from ssotui.tui.prefstore import PrefStore
+from ssotui.tui.screens.listing_view import ListingView
 from ssotui.tui.screens.marks import MarkActions
 from ssotui.tui.widgets.details import Details
 from ssotui.tui.widgets.filterinput import AccountList, FilterInput
@@ -43,7 +44,7 @@ from ssotui.tui.widgets.statusbar import StatusBar
 _FILTERED = "#accounts, #roles, #counts, #details"
 
 
-class MainScreen(MarkActions):
+class MainScreen(MarkActions, ListingView):
     AUTO_FOCUS = "#filter"
     BINDINGS: ClassVar[list[BindingType]] = list(main_bindings())
 
