@@ -21,6 +21,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.messages import Update
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ssotui.core.text import shown
@@ -31,7 +32,6 @@ from ssotui.tui.filtering import Entry, Query, profiles_by_name
 from ssotui.tui.listing import ListingController
 from ssotui.tui.orgmodel import OrgModel
 from ssotui.tui.prefstore import PrefStore
-from ssotui.tui.screens.listing_view import ListingView
 from ssotui.tui.screens.marks import MarkActions
 from ssotui.tui.widgets.details import Details
 from ssotui.tui.widgets.filterinput import AccountList, FilterInput
@@ -44,7 +44,7 @@ from ssotui.tui.widgets.statusbar import StatusBar
 _FILTERED = "#accounts, #roles, #counts, #details"
 
 
-class MainScreen(MarkActions, ListingView):
+class MainScreen(MarkActions, Screen[None]):
     AUTO_FOCUS = "#filter"
     BINDINGS: ClassVar[list[BindingType]] = list(main_bindings())
 

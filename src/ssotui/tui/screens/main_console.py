@@ -12,7 +12,7 @@ account, role and destination, never the URL.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 from textual.message import Message
@@ -23,6 +23,7 @@ from ssotui.tui.closing import tolerate_closing
 from ssotui.tui.filtering import Entry
 from ssotui.tui.messages import ActionFailed
 from ssotui.tui.prefstore import PrefStore
+from ssotui.tui.screens.listing_view import ListingView
 from ssotui.tui.widgets.filterinput import FilterInput
 from ssotui.tui.widgets.statusbar import StatusBar
 
@@ -45,16 +46,7 @@ class ConsoleReady(Message):
         return f"ConsoleReady(account_name={self.account_name!r}, role={self.role!r})"
 
 
-if TYPE_CHECKING:
-    from ssotui.tui.screens.listing_view import ListingView as _Screen
-else:
-    # ConsoleActions, MainActions and MarkActions are plain mixins of MainScreen (which
-    # also derives from ListingView): as Screen subclasses, each cost Textual's class
-    # set-up (bindings, CSS names, handlers: ~0.35 ms) on the picker's start
-    _Screen = object
-
-
-class ConsoleActions(_Screen):
+class ConsoleActions(ListingView):  # a plain mixin of MainScreen (see ListingView)
     store: PrefStore
 
     def target(self) -> tuple[Entry, str] | None:
