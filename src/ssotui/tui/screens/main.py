@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.messages import Update
 from textual.screen import Screen
@@ -90,11 +90,12 @@ class MainScreen(MarkActions, Screen[None]):
                           "“pay adm” · ⏎ copies the highlighted role",
                           id="filter", select_on_focus=False)
         yield Static("", id="counts")
-        with Horizontal(id="panes"):
-            yield AccountList(self._account_row, id="accounts", empty_text="listing accounts…")
-            with Vertical(id="right"):
-                yield RowList(self._role_row, id="roles", empty_text="")
-                yield Details(id="details")
+        # the screen is a grid (styles.tcss), not a container more: each widget costs
+        # ~1 ms of the first frame
+        yield AccountList(self._account_row, id="accounts", empty_text="listing accounts…")
+        with Vertical(id="right"):
+            yield RowList(self._role_row, id="roles", empty_text="")
+            yield Details(id="details")
         yield StatusBar(self.clock, id="status")
         yield KeyBar()
 
