@@ -1,4 +1,4 @@
-"""Start-up: the prefetch that reads config, token and cache while Textual imports."""
+"""Start-up: the prefetch that reads config, token and cache before the app starts."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ async def _cache_the_org(start: Any) -> None:
 async def test_prefetch_reads_session_token_and_cache(tui_signed_in: Any, start: Any) -> None:
     await _cache_the_org(start)
     pre = Prefetch(None)
-    assert pre.ready(10)
     assert pre.session is not None and pre.session.name == SESSION
     assert pre.token is not None and pre.token.access_token
     assert pre.cached is not None
@@ -33,7 +32,6 @@ def test_prefetch_leaves_a_token_near_expiry_to_the_app(tui_env: Any,
     write_token_file(isolated_home, SESSION, tui_env.mint_token(start_url=START_URL),
                      timedelta(minutes=5))
     pre = Prefetch(None)
-    assert pre.ready(10)
     assert pre.sessions is not None and [s.name for s in pre.sessions] == [SESSION]
     assert pre.session is None and pre.cached is None
 
@@ -45,7 +43,6 @@ def test_prefetch_with_several_sessions_needs_a_name(tui_signed_in: Any,
                       f"https://d-other.awsapps.com/start\nsso_region = {REGION}\n")
     unnamed = Prefetch(None)
     named = Prefetch(SESSION)
-    assert unnamed.ready(10) and named.ready(10)
     assert unnamed.session is None  # the picker decides
     assert named.session is not None and named.session.name == SESSION
 
@@ -54,7 +51,6 @@ def test_prefetch_of_a_malformed_config_leaves_the_error_to_the_app(
         tui_env: Any, isolated_home: Path) -> None:
     (isolated_home / ".aws" / "config").write_text("[sso-session broken]\nsso_region = x\n")
     pre = Prefetch(None)
-    assert pre.ready(10)
     assert pre.session is None and pre.sessions is None
 
 
@@ -64,7 +60,6 @@ async def test_prefetched_start_goes_straight_to_the_cached_list(tui_signed_in: 
     tui_signed_in.reset_stats()
     tui_signed_in.latency_ms = 3000  # the portal is slow: what shows comes from the cache
     pre = Prefetch(SESSION)
-    assert pre.ready(10)
     app = make_app(session_name=SESSION, prefetch=pre)
     try:
         async with start(app=app) as pilot:

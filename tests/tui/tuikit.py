@@ -83,7 +83,6 @@ def make_app(*, prefetch: bool | Any = True, **kw: Any) -> Any:
     kw.setdefault("open_browser", headless_browser)
     if prefetch is True:
         prefetch = Prefetch(kw.get("session_name"))
-        prefetch.ready(10)
     kw["prefetch"] = prefetch or None
     return SsotuiApp(**kw)
 

@@ -106,7 +106,7 @@ def _run_app(args: argparse.Namespace, demo: bool) -> Any:
     from ssotui.tui.backend import Prefetch
 
     name = getattr(args, "sso_session", None) or (DEMO_SESSION if demo else None)
-    prefetch = Prefetch(name)  # reads config, token and cache while Textual imports
+    prefetch = Prefetch(name)  # config, token and cache, for the first frame
     from ssotui.tui.app import SsotuiApp
 
     app = SsotuiApp(

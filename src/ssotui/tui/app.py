@@ -131,11 +131,11 @@ class SsotuiApp(App[str | None]):
 
     # -- start --------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
-        """Signed in, with token and cache read while Textual was importing (see
+        """Signed in, with token and cache read before the app started (see
         backend.Prefetch): the main screen is the first screen, drawn in the first
         frame. Otherwise a blank screen, and on_mount decides where to go."""
         pre, self.prefetch = self.prefetch, None
-        if pre is not None and pre.ready(0.05) and pre.session is not None:
+        if pre is not None and pre.session is not None:
             self.backend = be.Backend(pre.session)
             self.backend.token = pre.token
             return self.main_screen(self.backend, pre.cached)
