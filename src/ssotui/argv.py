@@ -3,7 +3,7 @@ argparse.
 
 `ssotui`, `ssotui QUERY…`, `ssotui --print-env`, `ssotui --sso-session NAME` start
 the picker, where importing argparse (and gettext) and building the parser cost ~3 ms
-of the ~40 ms ssotui adds to Textual's start. `picker_args` reads exactly those
+of the start. `picker_args` reads exactly those
 command lines; anything else (a subcommand, help, --version, an unknown or
 abbreviated option, a missing value) returns None and goes to the full parser
 (ssotui.cliparser), which owns every error message. tests/test_cli_fastpath.py

@@ -82,7 +82,7 @@ class Prefetch:
 
     In this thread, not a thread of its own: the reading is CPU work (parsing, from
     the page cache) that overlapped nothing but Textual's import, itself CPU work
-    under the same GIL, and the hand-offs cost the first frame 6-8 ms (measured:
+    under the same GIL, and the hand-offs cost the first frame 4-8 ms (measured:
     Thread.start waits for the GIL the new thread holds, then each thread waits out
     the other's switch interval)."""
 
