@@ -44,6 +44,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
+	@$(MAKE) --no-print-directory sysdeps DEB_PKGS=valgrind  # bench/start_instructions.py
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py
 

@@ -50,6 +50,7 @@ SCRIPTS = {
     "console": ("console_bench.py", "console_results.json", "render_console"),  # issue 13
     "creds": ("creds_bench.py", "creds_results.json", "render"),  # issue 12
     "sync": ("sync_bench.py", "sync_results.json", "render_sync"),  # issue 14
+    "instructions": ("start_instructions.py", "start_results.json", "render"),  # issue 11
 }
 ALL = ["cold", "priority", "warm", "compare", "faults", "adaptive", "tui", *SCRIPTS]
 
