@@ -573,8 +573,11 @@ def main() -> int:
             elif name == "tui":
                 bench_tui()
             elif name in SCRIPTS:  # its own script and results file, the same wheel
+                head = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+                                      capture_output=True, text=True, check=False).stdout
                 subprocess.run([sys.executable, str(HERE / SCRIPTS[name][0])], check=True,
-                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED)})
+                               env={**os.environ, "SSOTUI_BENCH_BIN": str(INSTALLED),
+                                    "SSOTUI_BENCH_COMMIT": head.strip()})
             elif name == "faults":
                 res["faults"] = bench_faults(tmp, runs=args.fault_runs, tps=args.fault_tps)
             else:

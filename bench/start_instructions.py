@@ -172,9 +172,10 @@ def main() -> int:
         res = bench(build(Path(tmp)))
     # the last runs side by side: the build they measured, and the count
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    commit = "prebuilt" if os.environ.get("SSOTUI_BENCH_BIN") else subprocess.run(
-        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True,
-        text=True, check=False).stdout.strip()
+    commit = os.environ.get("SSOTUI_BENCH_COMMIT") or (  # set by bench/run.py
+        "prebuilt" if os.environ.get("SSOTUI_BENCH_BIN") else subprocess.run(
+            ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True,
+            text=True, check=False).stdout.strip())
     res["history"] = [*old.get("history", []), {
         "date": res["date"], "commit": commit, "ssotui": res["median"]["ssotui"],
         "ssotui_to_minimal": res["ssotui_to_minimal"]}][-8:]
