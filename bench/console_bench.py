@@ -138,13 +138,9 @@ def main() -> int:
     result = {"measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
               "cpus": os.cpu_count(), "python": platform.python_version(),
               "processes": processes(), "guardrails": guardrail_matching()}
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
     import run  # bench/run.py renders every section, this one included
 
-    results = HERE / "results.json"
-    text = run.render(json.loads(results.read_text()) if results.exists() else {})
-    (HERE / "RESULTS.md").write_text(text)
-    print("\n".join(render_console(result)))
+    run.publish(OUT, result, render_console(result))
     return 0
 
 

@@ -468,6 +468,19 @@ def render(res: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def rerender() -> None:
+    """RESULTS.md again, from every results file (for the scripts that add a section)."""
+    RESULTS_MD.write_text(render(json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists()
+                                 else {}))
+
+
+def publish(path: Path, result: dict[str, Any], section: list[str]) -> None:
+    """A script's results: its JSON file, its section printed, RESULTS.md again."""
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print("\n".join(section))
+    rerender()
+
+
 def render_tui(t: dict[str, Any]) -> list[str]:
     """The TUI section, from bench/tui_bench.py's tui_results.json."""
     out = ["## TUI (bench/tui_bench.py, a real pty read with pyte)", "",

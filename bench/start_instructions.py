@@ -179,12 +179,9 @@ def main() -> int:
     res["history"] = [*old.get("history", []), {
         "date": res["date"], "commit": commit, "ssotui": res["median"]["ssotui"],
         "ssotui_to_minimal": res["ssotui_to_minimal"]}][-8:]
-    RESULTS.write_text(json.dumps(res, indent=2) + "\n")
-    print("\n".join(render(res)))
-    import run  # re-render RESULTS.md with this section (bench/run.py renders it)
+    import run  # bench/run.py renders every section, this one included
 
-    if run.RESULTS_JSON.exists():
-        run.RESULTS_MD.write_text(run.render(json.loads(run.RESULTS_JSON.read_text())))
+    run.publish(RESULTS, res, render(res))
     return 0
 
 
