@@ -37,6 +37,10 @@ HANDLERS = {
     "profiles": "ssotui.commands.sync:run",
 }
 
+#: what the parser stores for a bare `--write-credentials` (no SECTION given); NUL
+#: cannot come from a real argument
+DEFAULT_SECTION = "\0default"
+
 #: top-level options followed by a value (so the value is not taken for a QUERY word)
 VALUE_OPTIONS = {"--sso-session", "--format"}
 

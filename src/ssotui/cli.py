@@ -26,7 +26,7 @@ def _resolve(spec: str):  # type: ignore[no-untyped-def]
     return getattr(importlib.import_module(module), func)
 
 
-def _needs_terminal(args: argparse.Namespace | Any) -> bool:
+def _needs_terminal(args: Any) -> bool:  # argparse's Namespace or argv.picker_args'
     """The picker reads keys from stdin and draws on stderr; without a terminal it
     would hang, so say so instead."""
     return args.command is None and not (

@@ -9,10 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from ssotui import __version__
-from ssotui.argv import FORMATS, HANDLERS, VALUE_OPTIONS
-
-#: `--write-credentials` given without a SECTION (NUL can't come from a real argument)
-DEFAULT_SECTION = "\0default"
+from ssotui.argv import DEFAULT_SECTION, FORMATS, HANDLERS, VALUE_OPTIONS
 
 SHELLS = ["bash", "zsh", "fish", "powershell"]
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ssotui.argv import DEFAULT_SECTION
 from ssotui.core import awsconfig, clipboard, credfile, exports, files, guardrails, names, writeplan
 from ssotui.core.errors import NeedsLogin, RuntimeFailure, SsotuiError, UsageError
 from ssotui.core.models import Account, SsoSession, Token
@@ -185,11 +186,6 @@ def _default_name(t: Target, prefs: Prefs, template: str | None = None) -> str:
 
 
 # --- creds -----------------------------------------------------------------------
-
-# What cliparser.py stores for a bare `--write-credentials` (cliparser.DEFAULT_SECTION; repeated
-# here so this module does not import the CLI). NUL cannot come from a real argument.
-DEFAULT_SECTION = "\0default"
-
 
 def _requested_section(value: str | None) -> str | None:
     """None: not requested; "": the default section name; else the checked name."""
